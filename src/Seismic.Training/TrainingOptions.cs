@@ -1,0 +1,182 @@
+using System.Text.Json.Serialization;
+
+namespace Seismic.Training;
+
+/// <summary>
+/// Every knob of a training run, with the Python reference's defaults (its README flags in brackets).
+/// Validated by <see cref="Validate"/> when a trainer is built. Serialised into every checkpoint.
+/// </summary>
+public sealed class TrainingOptions
+{
+    // ----- data -----
+
+    /// <summary>OpenFWI-format dataset folder holding <c>train/</c> and <c>val/</c> (<c>--dataset-dir</c>). Required.</summary>
+    public string DatasetDir { get; set; } = "";
+
+    /// <summary>OpenFWI dataset name, e.g. <c>FlatVel_A</c> (<c>--dataset-name</c>). The default value is <c>FlatVel_A</c>.</summary>
+    public string DatasetName { get; set; } = "FlatVel_A";
+
+    /// <summary>User JSON with OpenFWI dataset bounds (<c>--json-data-config</c>); null uses the embedded table.</summary>
+    public string? DataConfigPath { get; set; }
+
+    /// <summary>Where LMDB caches live; null means inside each split folder (like the reference).</summary>
+    public string? CacheDir { get; set; }
+
+    /// <summary>Image size S the model sees, a positive multiple of 8 (<c>--image-size</c>). The default value is 256.</summary>
+    public int ImageSize { get; set; } = 256;
+
+    // ----- run -----
+
+    /// <summary>Folder for results: checkpoints, logs, figures (<c>--result-dir</c>). The default value is <c>results</c>.</summary>
+    public string ResultDir { get; set; } = "results";
+
+    /// <summary>Run name; results go to <c>ResultDir/Name</c> (<c>--name</c>). The default value is <c>i2sb</c>.</summary>
+    public string Name { get; set; } = "i2sb";
+
+    /// <summary>Seed of every random draw of the run (<c>--seed</c>). The default value is 0.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Device: null or <c>auto</c> (CUDA when available), <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or a GPU index (<c>--gpu</c>).</summary>
+    public string? Device { get; set; }
+
+    /// <summary>Checkpoint to resume from (<c>--ckpt</c>); null starts afresh.</summary>
+    public string? ResumeFrom { get; set; }
+
+    // ----- model -----
+
+    /// <summary>U-Net preset (<c>--model</c>): unet_ch32, unet_ch64, i2sb_small, i2sb_small_cond, i2sb_large, i2sb_large_cond. The default value is <c>unet_ch32</c>.</summary>
+    public string Model { get; set; } = "unet_ch32";
+
+    /// <summary>The network predicts x0 instead of the noise-like label (<c>--pred-x0</c>). The default value is false.</summary>
+    public bool PredX0 { get; set; }
+
+    // ----- bridge -----
+
+    /// <summary>Number of bridge steps N, even (<c>--interval</c>). The default value is 1000.</summary>
+    public int Interval { get; set; } = 1000;
+
+    /// <summary>Maximum beta of the schedule (<c>--beta-max</c>). The default value is 0.3.</summary>
+    public double BetaMax { get; set; } = 0.3;
+
+    /// <summary>Start of the network time input range (<c>--t0</c>). The default value is 1e-4.</summary>
+    public double T0 { get; set; } = 1e-4;
+
+    /// <summary>End of the network time input range (<c>--T</c>). The default value is 1.0.</summary>
+    public double T { get; set; } = 1.0;
+
+    /// <summary>Optimal-transport ODE bridge: q_sample without noise and deterministic sampling (<c>--ot-ode</c>). The default value is false.</summary>
+    public bool OtOde { get; set; }
+
+    /// <summary>Clamp x0_hat to [-1, 1] while sampling (<c>--clip-denoise</c>). The default value is false.</summary>
+    public bool ClipDenoise { get; set; }
+
+    /// <summary>Corruption preset x0 -> x1 (<c>--corrupt</c>). The default value is <c>blur-openfwi_custom</c>.</summary>
+    public string Corrupt { get; set; } = "blur-openfwi_custom";
+
+    // ----- conditioning -----
+
+    /// <summary>Probability of dropping the seismic condition per sample (<c>--drop_cond</c>). The default value is 0.25.</summary>
+    public double DropCond { get; set; } = 0.25;
+
+    /// <summary>Shot/trace dropout augmentation of the condition (README state). The default value is true.</summary>
+    public bool ShotTraceDropout { get; set; } = true;
+
+    /// <summary>Use the seismic condition at all; false trains an unconditional bridge. The default value is true.</summary>
+    public bool Conditional { get; set; } = true;
+
+    // ----- optimisation -----
+
+    /// <summary>Samples per optimiser iteration (<c>--batch-size</c>). The default value is 256.</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>Samples per forward/backward pass; gradients of BatchSize/Microbatch passes are summed (<c>--microbatch</c>). The default value is 2.</summary>
+    public int Microbatch { get; set; } = 2;
+
+    /// <summary>Number of optimiser iterations (<c>--num-itr</c>). The default value is 1,000,000.</summary>
+    public int NumIterations { get; set; } = 1_000_000;
+
+    /// <summary>AdamW learning rate (<c>--lr</c>). The default value is 5e-5.</summary>
+    public double LearningRate { get; set; } = 5e-5;
+
+    /// <summary>Learning-rate decay factor applied every <see cref="LrStep"/> iterations; none when &gt;= 1 (<c>--lr-gamma</c>). The default value is 0.99.</summary>
+    public double LrGamma { get; set; } = 0.99;
+
+    /// <summary>Iterations between learning-rate decays (<c>--lr-step</c>). The default value is 1000.</summary>
+    public int LrStep { get; set; } = 1000;
+
+    /// <summary>AdamW weight decay (<c>--l2-norm</c>). The default value is 0.</summary>
+    public double WeightDecay { get; set; }
+
+    /// <summary>Gradient-norm clipping threshold; null disables (<c>--clip_grad_norm</c>). The default value is null.</summary>
+    public double? ClipGradNorm { get; set; }
+
+    /// <summary>EMA decay (<c>--ema</c>). The default value is 0.99.</summary>
+    public double EmaDecay { get; set; } = 0.99;
+
+    // ----- checkpoints, validation, logging -----
+
+    /// <summary>Iterations between checkpoints. The default value is 5000.</summary>
+    public int SaveEvery { get; set; } = 5000;
+
+    /// <summary>Iterations between validations. The default value is 3000.</summary>
+    public int ValidateEvery { get; set; } = 3000;
+
+    /// <summary>Validation batches sampled at NFE = 1 (<c>--val-batches</c>). The default value is 2.</summary>
+    public int ValBatches { get; set; } = 2;
+
+    /// <summary>Validation batch size. The default value is 16.</summary>
+    public int ValBatchSize { get; set; } = 16;
+
+    /// <summary>Iterations between log lines. The default value is 10.</summary>
+    public int LogEvery { get; set; } = 10;
+
+    /// <summary>Log writer: null (none) or <c>tensorboard</c> (<c>--log-writer</c>).</summary>
+    public string? LogWriter { get; set; }
+
+    /// <summary>Classifier-free guidance weight used by validation sampling; 0 is one conditional call. The default value is 0.</summary>
+    public double Guidance { get; set; }
+
+    /// <summary>Stop after this wall-clock time (for bounded runs such as the quickstart); null means no limit.</summary>
+    [JsonIgnore]
+    public TimeSpan? TimeLimit { get; set; }
+
+    /// <summary>The folder of this run: <c>ResultDir/Name</c>.</summary>
+    [JsonIgnore]
+    public string RunDir => Path.Combine(ResultDir, Name);
+
+    /// <summary>Checks every option; throws <see cref="ArgumentException"/> naming the first invalid one and its allowed range.</summary>
+    public void Validate()
+    {
+        Require(!string.IsNullOrWhiteSpace(DatasetDir), "DatasetDir (--dataset-dir) is required");
+        Require(ImageSize > 0 && ImageSize % 8 == 0, $"ImageSize (--image-size) must be a positive multiple of 8, got {ImageSize}");
+        Require(Interval >= 2 && Interval % 2 == 0, $"Interval (--interval) must be even and >= 2, got {Interval}");
+        Require(BetaMax > 0 && double.IsFinite(BetaMax), $"BetaMax (--beta-max) must be positive, got {BetaMax}");
+        Require(T0 > 0 && T > T0, $"T0 and T (--t0, --T) must satisfy 0 < t0 < T, got t0 = {T0}, T = {T}");
+        Require(DropCond is >= 0 and <= 1, $"DropCond (--drop_cond) must be in [0, 1], got {DropCond}");
+        Require(BatchSize > 0, $"BatchSize (--batch-size) must be positive, got {BatchSize}");
+        Require(Microbatch > 0 && Microbatch <= BatchSize && BatchSize % Microbatch == 0,
+            $"Microbatch (--microbatch) must divide BatchSize (--batch-size): {BatchSize} % {Microbatch} != 0");
+        Require(NumIterations > 0, $"NumIterations (--num-itr) must be positive, got {NumIterations}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"LearningRate (--lr) must be positive, got {LearningRate}");
+        Require(LrGamma > 0, $"LrGamma (--lr-gamma) must be positive, got {LrGamma}");
+        Require(LrStep > 0, $"LrStep (--lr-step) must be positive, got {LrStep}");
+        Require(WeightDecay >= 0, $"WeightDecay (--l2-norm) must be >= 0, got {WeightDecay}");
+        Require(ClipGradNorm is null || ClipGradNorm > 0, $"ClipGradNorm (--clip_grad_norm) must be positive, got {ClipGradNorm}");
+        Require(EmaDecay is >= 0 and < 1, $"EmaDecay (--ema) must be in [0, 1), got {EmaDecay}");
+        Require(SaveEvery > 0, $"SaveEvery must be positive, got {SaveEvery}");
+        Require(ValidateEvery > 0, $"ValidateEvery must be positive, got {ValidateEvery}");
+        Require(ValBatches >= 0, $"ValBatches (--val-batches) must be >= 0, got {ValBatches}");
+        Require(ValBatchSize > 0, $"ValBatchSize must be positive, got {ValBatchSize}");
+        Require(LogEvery > 0, $"LogEvery must be positive, got {LogEvery}");
+        Require(LogWriter is null or "tensorboard" or "none", $"LogWriter (--log-writer) must be 'tensorboard' or unset, got '{LogWriter}'");
+        Require(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0, $"Name (--name) must be a valid folder name, got '{Name}'");
+    }
+
+    /// <summary>A shallow copy.</summary>
+    public TrainingOptions Clone() => (TrainingOptions)MemberwiseClone();
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok) throw new ArgumentException(message);
+    }
+}
