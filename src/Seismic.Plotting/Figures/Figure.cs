@@ -23,6 +23,9 @@ public sealed class Figure
     /// <summary>Height of the rendered image in pixels (panel height x rows).</summary>
     public int HeightPixels { get; }
 
+    /// <summary>The ScottPlot plot of panel <paramref name="index"/> (for tests: map coordinates to pixels).</summary>
+    internal Plot Panel(int index) => _plots.GetPlot(index);
+
     /// <summary>Renders the figure to PNG bytes.</summary>
     public byte[] ToPng()
     {
