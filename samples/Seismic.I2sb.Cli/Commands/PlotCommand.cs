@@ -133,7 +133,9 @@ internal static class PlotCommand
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"{path}: {e.Message}");
+            // Name the file; drop .NET's " (Parameter '...')" suffix, which means nothing on the command line.
+            var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "");
+            throw new ArgumentException($"{path}: {message}");
         }
         var v = map.Values;
         for (int i = 0; i < v.Length; i++)

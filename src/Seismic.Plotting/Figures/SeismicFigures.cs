@@ -129,7 +129,7 @@ public static class SeismicFigures
             ?? ValueRange.Symmetric(FigureLayout.AbsQuantile(gathers.Select(g => g.Map), options.ClipQuantile));
         int columns = options.Columns ?? gathers.Count;
         var (plots, rows) = FigureLayout.Grid(gathers.Count, columns);
-        string xLabel = options.ReceiverSpacingMeters is null ? "receiver" : "offset (m)";
+        string xLabel = options.ReceiverSpacingMeters is null ? "receiver index" : "receiver position (m)";
         string yLabel = options.TimeStepSeconds is null ? "time (samples)" : "time (s)";
         for (int i = 0; i < gathers.Count; i++)
         {
