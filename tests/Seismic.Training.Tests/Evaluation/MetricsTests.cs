@@ -1,11 +1,12 @@
 using Seismic.Tests;
 using Seismic.Training.Evaluation;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Seismic.Training.Tests.Evaluation;
 
 [Collection("torch")]
-public class MetricsTests
+public class MetricsTests(ITestOutputHelper output)
 {
     private static Tensor Golden4D(string relative)
     {
@@ -30,7 +31,9 @@ public class MetricsTests
         using var b = Golden4D(c.GetProperty("b").GetString()!);
         double expected = c.GetProperty("expected").GetDouble();
 
-        Assert.Equal(expected, Metrics.Ssim(a, b), 1e-5);
+        double actual = Metrics.Ssim(a, b);
+        output.WriteLine($"SSIM {actual:R} vs golden {expected:R}: difference {Math.Abs(actual - expected):E2}");
+        Assert.Equal(expected, actual, 1e-5);
         Assert.Equal(expected, Metrics.Compute(a, b).Ssim, 1e-5);
         using var a64 = a.to(float64);
         using var b64 = b.to(float64);

@@ -64,6 +64,22 @@ public sealed class TensorBoardLogTests : IDisposable
     }
 
     [Fact]
+    public void Image_files_are_embedded_as_they_are()
+    {
+        // A 3 x 2 PNG made with SkiaSharp (which TorchSharp brings).
+        var png = Path.Combine(_dir, "figure.png");
+        using (var bitmap = new SkiaSharp.SKBitmap(3, 2))
+        using (var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100))
+            File.WriteAllBytes(png, data.ToArray());
+
+        var log = new TensorBoardLog(_dir);
+        log.ImageFile("val/figure", png, step: 1);
+        var image = ReadEvents(EventFile()).Skip(1).Single().Summary.Value[0];
+        Assert.Equal("val/figure", image.Tag);
+        Assert.Equal((2, 3), (image.Image.Height, image.Image.Width));
+    }
+
+    [Fact]
     public void Bad_arguments_are_rejected()
     {
         var log = new TensorBoardLog(_dir);
