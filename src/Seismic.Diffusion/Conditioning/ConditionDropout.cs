@@ -24,6 +24,23 @@ public static class ConditionDropout
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropProbability"/> is outside [0, 1].</exception>
     public static Tensor Apply(Tensor cond, double dropProbability = DefaultDropProbability, Generator? generator = null)
     {
+        var result = Apply(cond, dropProbability, generator, out var keep);
+        keep.Dispose();
+        return result;
+    }
+
+    /// <summary>
+    /// Condition dropout that also returns which samples kept their condition, e.g. for the later upstream per-sample
+    /// loss weight <c>1 + 10 keep</c> (SPEC 7).
+    /// </summary>
+    /// <param name="cond">Conditions (B, ...). Not modified.</param>
+    /// <param name="dropProbability">Probability of replacing a sample's condition by zeros, in [0, 1].</param>
+    /// <param name="generator">Random source; null for torch's global generator.</param>
+    /// <param name="keep">Set to a float tensor (B) on cond's device, with cond's dtype: 1 where the condition was kept, else 0.</param>
+    /// <returns>A new tensor of the same shape, dtype and device.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropProbability"/> is outside [0, 1].</exception>
+    public static Tensor Apply(Tensor cond, double dropProbability, Generator? generator, out Tensor keep)
+    {
         ArgumentNullException.ThrowIfNull(cond);
         if (!(dropProbability >= 0 && dropProbability <= 1))
             throw new ArgumentOutOfRangeException(nameof(dropProbability), dropProbability, "dropProbability must be in [0, 1].");
@@ -31,8 +48,10 @@ public static class ConditionDropout
         var shape = new long[cond.dim()];
         Array.Fill(shape, 1L);
         shape[0] = cond.shape[0];
-        var keep = Rng.Uniform([cond.shape[0]], cond.device, generator).ge(dropProbability).to(cond.dtype).view(shape);
-        return (cond * keep).MoveToOuterDisposeScope();
+        var mask = Rng.Uniform([cond.shape[0]], cond.device, generator).ge(dropProbability).to(cond.dtype);
+        var result = cond * mask.view(shape);
+        keep = mask.MoveToOuterDisposeScope();
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>

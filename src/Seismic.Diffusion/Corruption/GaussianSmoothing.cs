@@ -7,7 +7,7 @@ namespace Seismic.Diffusion.Corruption;
 /// Gaussian smoothing of images along their last two axes (H, W) with the conventions of scipy's
 /// <c>ndimage.gaussian_filter</c>: standard deviation in pixels, kernel radius <c>int(truncate sigma + 0.5)</c>, weights
 /// <c>exp(-x^2 / (2 sigma^2))</c> normalised to sum 1, and the mirror-reflect boundary <c>d c b a | a b c d | d c b a</c>
-/// (repeated for radii larger than the image). Runs as two separable <c>conv2d</c> passes on the tensor's device and dtype.
+/// (repeated for radii larger than the image). Runs as two matrix products (one per axis) on the tensor's device and dtype.
 /// </summary>
 public static class GaussianSmoothing
 {
@@ -62,28 +62,32 @@ public static class GaussianSmoothing
 
         using var scope = NewDisposeScope();
         long h = x.shape[^2], w = x.shape[^1];
-        var planes = x.reshape(-1, 1, h, w);
-        var kernel = torch.tensor(weights, dtype: ScalarType.Float64).to(x.dtype, x.device);
-
-        // Along H: pad by mirrored rows (gathered by index, valid for any radius), then a (K x 1) correlation.
-        var rows = planes.index_select(2, ReflectIndices(h, r, x.device));
-        var smoothed = nn.functional.conv2d(rows, kernel.view(1, 1, -1, 1));
-        // Along W, likewise.
-        var cols = smoothed.index_select(3, ReflectIndices(w, r, x.device));
-        smoothed = nn.functional.conv2d(cols, kernel.view(1, 1, 1, -1));
-        return smoothed.reshape(x.shape).MoveToOuterDisposeScope();
+        // Each 1-D pass is a banded matrix with the mirrored taps folded in: y = M_H x M_W^T. A matmul beats a
+        // one-channel conv2d with a long kernel on the CPU (about 3 ms instead of 160 ms for (8, 1, 64, 64), sigma 9)
+        // and handles any radius.
+        var mh = SmoothingMatrix(h, weights).to(x.dtype, x.device);
+        var mw = h == w ? mh : SmoothingMatrix(w, weights).to(x.dtype, x.device);
+        return torch.matmul(torch.matmul(mh, x), mw.t()).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Source index of each padded position under scipy's 'reflect' mode (period 2n, edge samples repeated).</summary>
-    private static Tensor ReflectIndices(long n, int radius, Device device)
+    /// <summary>
+    /// The (n x n) float64 matrix of one smoothing pass: row i holds the kernel taps at source indices i - r .. i + r,
+    /// each mapped through scipy's 'reflect' extension (period 2n, edge samples repeated) and summed where they coincide.
+    /// </summary>
+    private static Tensor SmoothingMatrix(long n, double[] weights)
     {
-        var idx = new long[n + 2 * radius];
+        int r = weights.Length / 2;
         long period = 2 * n;
-        for (long i = 0; i < idx.Length; i++)
+        var m = new double[n * n];
+        for (long i = 0; i < n; i++)
         {
-            long m = ((i - radius) % period + period) % period;
-            idx[i] = m < n ? m : period - 1 - m;
+            for (int j = 0; j < weights.Length; j++)
+            {
+                long k = ((i + j - r) % period + period) % period;
+                long src = k < n ? k : period - 1 - k;
+                m[i * n + src] += weights[j];
+            }
         }
-        return torch.tensor(idx, dtype: ScalarType.Int64, device: device);
+        return torch.tensor(m, dtype: ScalarType.Float64).reshape(n, n);
     }
 }

@@ -56,6 +56,20 @@ public class ConditionDropoutTests
     }
 
     [Fact]
+    public void Keep_mask_reports_which_samples_kept_their_condition()
+    {
+        using var cond = torch.ones(200, 5, 2, 2);
+        using var g = new Generator(10);
+        using var dropped = ConditionDropout.Apply(cond, 0.5, g, out var keep);
+        using (keep)
+        {
+            Assert.Equal(new long[] { 200 }, keep.shape);
+            using var perSample = dropped.mean([1, 2, 3]);
+            Assert.True(Assertions.Equal(perSample, keep));
+        }
+    }
+
+    [Fact]
     public void Shot_trace_dropout_rejects_other_ranks()
     {
         using var cond = torch.ones(2, 5, 6);
