@@ -88,7 +88,9 @@ public sealed class BridgeSampler
                 loggedX0.Add(x0Hat.cpu().clone().MoveToOuterDisposeScope());
                 loggedSteps.Add(nPrev);
             }
-            x = next.MoveToOuterDisposeScope(); // the previous x stays in the outer scope and is freed with it
+            var previous = x;
+            x = next.MoveToOuterDisposeScope();
+            previous.Dispose(); // free each state as soon as it is replaced: memory stays flat for any NFE
             onStep?.Invoke(nfe - k + 1, nfe);
         }
 

@@ -174,6 +174,19 @@ public class BridgeSamplerTests
     }
 
     [Fact]
+    public void Live_tensors_stay_flat_across_steps()
+    {
+        using var bridge = new Diffusion.Bridge();
+        using var x1 = X1();
+        using var gen = new Generator(6);
+        var counts = new List<long>();
+        var sampler = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions().WithNfe(30));
+        using var result = sampler.Sample(x1, null, gen, (_, _) => counts.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount));
+        Assert.Equal(30, counts.Count);
+        Assert.Single(counts.Skip(1).Distinct());
+    }
+
+    [Fact]
     public void Invalid_options_name_the_option()
     {
         using var bridge = new Diffusion.Bridge();
