@@ -93,6 +93,22 @@ public class BridgeTests
     }
 
     [Fact]
+    public void Ot_ode_bridge_drops_the_noise_unless_overridden()
+    {
+        using var bridge = new Bridge(new BridgeOptions().WithOtOde());
+        using var x0 = torch.zeros(2, 1, 4, 4);
+        using var x1 = torch.ones(2, 1, 4, 4);
+        using var steps = torch.tensor(new long[] { 500, 500 });
+        using var xn = bridge.QSample(steps, x0, x1);
+        Assert.True(xn.allclose(torch.full_like(x0, bridge.Schedule.MuX1[500]), rtol: 0, atol: 1e-7));
+        using var noisy = bridge.QSample(steps, x0, x1, otOde: false);
+        Assert.False(noisy.allclose(xn, rtol: 0, atol: 1e-3));
+        using var post = bridge.PosteriorStep(100, 500, x1, x0);
+        using var postNoisy = bridge.PosteriorStep(100, 500, x1, x0, otOde: false);
+        Assert.False(post.allclose(postNoisy, rtol: 0, atol: 1e-4));
+    }
+
+    [Fact]
     public void Posterior_rejects_unordered_steps()
     {
         using var bridge = new Bridge();
