@@ -5,8 +5,15 @@ namespace Seismic.Diffusion.Sampling;
 
 /// <summary>
 /// The network a bridge sampler or trainer calls. Implementations map the integer bridge step to the network's
-/// continuous time input themselves (see <c>BridgeSchedule.NoiseLevels</c>).
+/// continuous time input themselves (<see cref="Bridge.TimeInput"/> or <see cref="BridgeSchedule.NoiseLevels"/>:
+/// the network never sees the integer step) and build the network input <c>cat[x_n, cond]</c>, with zeros for a
+/// null condition.
 /// </summary>
+/// <remarks>
+/// <see cref="BridgeSampler"/> calls <see cref="Predict"/> inside a per-step dispose scope under <c>no_grad</c>: return
+/// a new tensor (it is freed after the step) and do not keep references to the inputs. Put the module in eval mode and
+/// swap in EMA weights before sampling.
+/// </remarks>
 public interface IBridgeNetwork
 {
     /// <summary>Predicts the raw network output for <paramref name="xn"/> at steps <paramref name="steps"/>.</summary>

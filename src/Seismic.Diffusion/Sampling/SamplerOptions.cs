@@ -1,0 +1,105 @@
+namespace Seismic.Diffusion.Sampling;
+
+/// <summary>How the conditional and unconditional network outputs are combined when guidance is on.</summary>
+public enum GuidanceFormula
+{
+    /// <summary>The README state of the reference: <c>out = (1 + w) cond - w uncond</c>.</summary>
+    Classic,
+
+    /// <summary>The later upstream variant (SPEC 7): <c>out = w cond + (1 - w) uncond</c>.</summary>
+    Mixture,
+}
+
+/// <summary>
+/// Options of <see cref="BridgeSampler"/> (SPEC 4). Every property has the reference's default;
+/// <see cref="Validate"/> runs when a sampler is built.
+/// </summary>
+public sealed class SamplerOptions
+{
+    /// <summary>
+    /// Number of network evaluations (steps of the reversed grid), 1 to N-1; each is one network call, two with guidance.
+    /// The default value is null, meaning N-1 (999 for the default schedule), as in the reference.
+    /// </summary>
+    public int? Nfe { get; set; }
+
+    /// <summary>Clamp x0_hat to [-1, 1] at every step (the reference's <c>--clip-denoise</c>). The default value is false.</summary>
+    public bool ClipDenoise { get; set; }
+
+    /// <summary>
+    /// Guidance weight w. 0 (the default) means no guidance: one conditional call per step, whatever
+    /// <see cref="Formula"/> says. Guidance needs a condition; without one every call is unconditional.
+    /// </summary>
+    public double GuidanceScale { get; set; }
+
+    /// <summary>How guided outputs are combined. The default value is <see cref="GuidanceFormula.Classic"/> (README state).</summary>
+    public GuidanceFormula Formula { get; set; } = GuidanceFormula.Classic;
+
+    /// <summary>
+    /// Sample without posterior noise even when the bridge is stochastic (the later upstream switch for SDE-trained
+    /// models). An OT-ODE bridge (<see cref="Bridge.OtOde"/>) is always deterministic. The default value is false.
+    /// </summary>
+    public bool Deterministic { get; set; }
+
+    /// <summary>
+    /// Number of trajectory states to log (x and x0_hat at evenly spaced grid points, always including the final
+    /// state); capped at the NFE. The default value is 0 (no trajectory); the reference logs 10.
+    /// </summary>
+    public int LogCount { get; set; }
+
+    /// <summary>Sets <see cref="Nfe"/>.</summary>
+    /// <returns>This instance, for chaining.</returns>
+    public SamplerOptions WithNfe(int? nfe)
+    {
+        Nfe = nfe;
+        return this;
+    }
+
+    /// <summary>Sets <see cref="GuidanceScale"/> and <see cref="Formula"/>.</summary>
+    /// <returns>This instance, for chaining.</returns>
+    public SamplerOptions WithGuidance(double scale, GuidanceFormula formula = GuidanceFormula.Classic)
+    {
+        GuidanceScale = scale;
+        Formula = formula;
+        return this;
+    }
+
+    /// <summary>Sets <see cref="ClipDenoise"/>.</summary>
+    /// <returns>This instance, for chaining.</returns>
+    public SamplerOptions WithClipDenoise(bool value = true)
+    {
+        ClipDenoise = value;
+        return this;
+    }
+
+    /// <summary>Sets <see cref="Deterministic"/>.</summary>
+    /// <returns>This instance, for chaining.</returns>
+    public SamplerOptions WithDeterministic(bool value = true)
+    {
+        Deterministic = value;
+        return this;
+    }
+
+    /// <summary>Sets <see cref="LogCount"/>.</summary>
+    /// <returns>This instance, for chaining.</returns>
+    public SamplerOptions WithTrajectory(int logCount)
+    {
+        LogCount = logCount;
+        return this;
+    }
+
+    /// <summary>Checks every option against a schedule of <paramref name="interval"/> steps.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
+    public void Validate(int interval)
+    {
+        if (Nfe is { } nfe && (nfe < 1 || nfe >= interval))
+            throw new ArgumentException($"SamplerOptions.Nfe must be in [1, {interval - 1}] for interval {interval}; got {nfe}.");
+        if (!double.IsFinite(GuidanceScale))
+            throw new ArgumentException($"SamplerOptions.GuidanceScale must be finite; got {GuidanceScale}.");
+        if (!Enum.IsDefined(Formula))
+            throw new ArgumentException($"SamplerOptions.Formula {Formula} is not defined.");
+        if (LogCount < 0)
+            throw new ArgumentException($"SamplerOptions.LogCount must be >= 0; got {LogCount}.");
+    }
+
+    internal SamplerOptions Clone() => (SamplerOptions)MemberwiseClone();
+}
