@@ -50,7 +50,7 @@ public sealed class BatchLoader : IEnumerable<SampleBatch>
                 continue;
             }
             var batch = new int[b];
-            long batchEpoch = epoch;
+            long batchEpoch = -1;
             for (int i = 0; i < b; i++)
             {
                 if (pos == n)
@@ -59,6 +59,7 @@ public sealed class BatchLoader : IEnumerable<SampleBatch>
                     NewEpoch();
                     pos = 0;
                 }
+                if (i == 0) batchEpoch = epoch;
                 batch[i] = order[pos++];
             }
             yield return (batch, batchEpoch);
