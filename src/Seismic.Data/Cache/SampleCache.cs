@@ -75,7 +75,7 @@ public sealed class SampleCache : IDisposable
 
     /// <summary>Reads sample <paramref name="index"/>: velocity (1, S, S) and seismic (ns, S, S), normalised.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
-    /// <exception cref="InvalidDataException">The record is missing or corrupt.</exception>
+    /// <exception cref="IOException">The record is missing or corrupt (the message names the cache folder).</exception>
     public void ReadSample(int index, Span<float> velocity, Span<float> seismic)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"sample index must be in [0, {Count})");
@@ -84,7 +84,7 @@ public sealed class SampleCache : IDisposable
         using var txn = _env.BeginTransaction(TransactionBeginFlags.ReadOnly);
         var (rc, _, value) = txn.Get(_samples, key);
         if (rc != MDBResultCode.Success)
-            throw new InvalidDataException($"{Directory}: sample {index} is missing from the cache ({rc}); delete the folder to rebuild it");
+            throw new IOException($"{Directory}: sample {index} is missing from the cache ({rc}); delete the folder to rebuild it");
         SampleRecord.Read(value.AsSpan(), _channels, Metadata.ImageSize, velocity, seismic, $"{Directory} sample {index}");
     }
 

@@ -42,11 +42,11 @@ internal static class SampleRecord
         if (record.Length != Length(velocity.Length, seismic.Length) || !record[..4].SequenceEqual(Magic)
             || BinaryPrimitives.ReadUInt16LittleEndian(record[4..]) != Version
             || BinaryPrimitives.ReadUInt16LittleEndian(record[6..]) != Float32Code)
-            throw new InvalidDataException($"{where}: corrupt cache record (bad length, magic, version or dtype); delete the cache folder to rebuild it");
+            throw new IOException($"{where}: corrupt cache record (bad length, magic, version or dtype); delete the cache folder to rebuild it");
         ReadOnlySpan<int> dims = [1, imageSize, imageSize, channels, imageSize, imageSize];
         for (int i = 0; i < dims.Length; i++)
             if (BinaryPrimitives.ReadInt32LittleEndian(record[(8 + 4 * i)..]) != dims[i])
-                throw new InvalidDataException($"{where}: cache record shape does not match (1, {imageSize}, {imageSize}) + ({channels}, {imageSize}, {imageSize})");
+                throw new IOException($"{where}: cache record shape does not match (1, {imageSize}, {imageSize}) + ({channels}, {imageSize}, {imageSize})");
         var payload = record[HeaderBytes..];
         MemoryMarshal.Cast<byte, float>(payload[..(4 * velocity.Length)]).CopyTo(velocity);
         MemoryMarshal.Cast<byte, float>(payload[(4 * velocity.Length)..]).CopyTo(seismic);

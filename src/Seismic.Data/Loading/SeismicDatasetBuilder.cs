@@ -74,14 +74,14 @@ public sealed class SeismicDatasetBuilder
     /// <exception cref="InvalidOperationException">The directory or dataset was not set.</exception>
     /// <exception cref="ArgumentException">Unknown dataset name or an image size that is not a positive multiple of 8.</exception>
     /// <exception cref="DirectoryNotFoundException">The dataset or split folder is missing.</exception>
-    /// <exception cref="InvalidDataException">The files do not pair or have wrong shapes (the message names them).</exception>
+    /// <exception cref="OpenFwiLayoutException">The files do not pair or have wrong shapes (the message names them).</exception>
     /// <exception cref="Npy.NpyFormatException">A file is not a readable .npy file.</exception>
     public SeismicDataset Build()
     {
         var (dir, info) = Required();
         var transform = new SampleTransform(info, _imageSize);
         var layout = OpenFwiLayout.Discover(dir, _split, info);
-        if (layout.SampleCount == 0) throw new InvalidDataException($"{layout.SplitDirectory}: the split holds no samples");
+        if (layout.SampleCount == 0) throw new OpenFwiLayoutException($"{layout.SplitDirectory}: the split holds no samples");
         var reader = new OpenFwiSampleReader(layout, transform);
         try
         {

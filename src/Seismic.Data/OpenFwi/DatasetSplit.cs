@@ -26,6 +26,6 @@ public static class DatasetSplits
     {
         "train" => DatasetSplit.Train,
         "val" or "valid" or "validation" => DatasetSplit.Val,
-        _ => throw new ArgumentException($"unknown split '{text}' (expected train or val)", nameof(text)),
+        _ => throw new ArgumentException($"unknown split '{text}' (expected train or val)"),
     };
 }

@@ -38,7 +38,7 @@ public sealed class OpenFwiConfig
     public OpenFwiDatasetInfo this[string name] =>
         TryGet(name, out var info)
             ? info
-            : throw new ArgumentException($"unknown OpenFWI dataset '{name}' (known: {string.Join(", ", _datasets.Keys)}; pass a JSON config for others).", nameof(name));
+            : throw new ArgumentException($"unknown OpenFWI dataset '{name}' (known: {string.Join(", ", _datasets.Keys)}; pass a JSON config for others).");
 
     /// <summary>Looks up a dataset by any accepted spelling of its name.</summary>
     public bool TryGet(string name, out OpenFwiDatasetInfo info) =>

@@ -39,7 +39,7 @@ public sealed class OpenFwiLayout
     /// <param name="splitDirectory">The split folder, e.g. <c>DIR/train</c>.</param>
     /// <param name="info">Gives the expected per-sample shapes (ns, nt, ng) and (1, n_grid, n_grid).</param>
     /// <exception cref="DirectoryNotFoundException">A folder is missing; the message names it.</exception>
-    /// <exception cref="InvalidDataException">No files, a file without partner, a wrong shape or a sample count mismatch; the message names the files.</exception>
+    /// <exception cref="OpenFwiLayoutException">No files, a file without partner, a wrong shape or a sample count mismatch; the message names the files.</exception>
     /// <exception cref="NpyFormatException">A file is not a readable .npy file.</exception>
     public static OpenFwiLayout Discover(string splitDirectory, OpenFwiDatasetInfo info)
     {
@@ -53,14 +53,14 @@ public sealed class OpenFwiLayout
 
         var dataFiles = FindNpy(dataDir);
         var modelFiles = FindNpy(modelDir);
-        if (dataFiles.Count == 0) throw new InvalidDataException($"{dataDir}: no .npy files found");
+        if (dataFiles.Count == 0) throw new OpenFwiLayoutException($"{dataDir}: no .npy files found");
 
         var modelsByKey = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var m in modelFiles)
         {
             var key = PairKey(Path.GetRelativePath(modelDir, m), ModelPrefixes);
             if (!modelsByKey.TryAdd(key, m))
-                throw new InvalidDataException($"{m}: ambiguous, pairs with the same data file as {modelsByKey[key]}");
+                throw new OpenFwiLayoutException($"{m}: ambiguous, pairs with the same data file as {modelsByKey[key]}");
         }
 
         var pairs = new List<OpenFwiFilePair>(dataFiles.Count);
@@ -70,19 +70,19 @@ public sealed class OpenFwiLayout
         {
             var key = PairKey(Path.GetRelativePath(dataDir, d), DataPrefixes);
             if (!modelsByKey.TryGetValue(key, out var m))
-                throw new InvalidDataException($"{d}: no matching velocity file under {modelDir} (expected the same name with 'model' for 'data' or 'vel' for 'seis')");
+                throw new OpenFwiLayoutException($"{d}: no matching velocity file under {modelDir} (expected the same name with 'model' for 'data' or 'vel' for 'seis')");
             if (!used.Add(m))
-                throw new InvalidDataException($"{m}: pairs with more than one data file");
+                throw new OpenFwiLayoutException($"{m}: pairs with more than one data file");
             int dataCount = SampleCountOf(d, NpyFile.ReadHeader(d), info.SeismicShape, "seismic");
             int modelCount = SampleCountOf(m, NpyFile.ReadHeader(m), info.VelocityShape, "velocity");
             if (dataCount != modelCount)
-                throw new InvalidDataException($"{d} holds {dataCount} samples but its partner {m} holds {modelCount}");
+                throw new OpenFwiLayoutException($"{d} holds {dataCount} samples but its partner {m} holds {modelCount}");
             pairs.Add(new OpenFwiFilePair(d, m, dataCount, first));
             first = checked(first + dataCount);
         }
         var orphan = modelFiles.FirstOrDefault(m => !used.Contains(m));
         if (orphan is not null)
-            throw new InvalidDataException($"{orphan}: no matching seismic file under {dataDir}");
+            throw new OpenFwiLayoutException($"{orphan}: no matching seismic file under {dataDir}");
         return new OpenFwiLayout(split, pairs);
     }
 
@@ -126,7 +126,7 @@ public sealed class OpenFwiLayout
         bool perSample = shape.Count == 3 && shape.SequenceEqual(sampleShape);
         bool batched = shape.Count == 4 && shape.Skip(1).SequenceEqual(sampleShape);
         if (!perSample && !batched)
-            throw new InvalidDataException(
+            throw new OpenFwiLayoutException(
                 $"{path}: {what} shape ({string.Join(", ", shape)}) is neither one sample ({string.Join(", ", sampleShape)}) " +
                 $"nor a batch (N, {string.Join(", ", sampleShape)})");
         return perSample ? 1 : shape[0];

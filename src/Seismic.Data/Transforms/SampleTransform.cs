@@ -53,7 +53,7 @@ public sealed class SampleTransform
     public static void ValidateImageSize(int imageSize)
     {
         if (imageSize <= 0 || imageSize % 8 != 0)
-            throw new ArgumentOutOfRangeException(nameof(imageSize), imageSize, $"image size must be a positive multiple of 8 (e.g. 64, 128, 256); got {imageSize}.");
+            throw new ArgumentOutOfRangeException(null, $"image size must be a positive multiple of 8 (e.g. 64, 128, 256); got {imageSize}.");
     }
 
     /// <summary>Normalises and resizes raw seismic data (ns, nt, ng) into <paramref name="destination"/> (ns, S, S).</summary>

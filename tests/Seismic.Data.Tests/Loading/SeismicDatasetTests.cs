@@ -58,7 +58,7 @@ public class SeismicDatasetTests : IDisposable
             SeismicDataset.Builder().FromDirectory(_data.Root).Dataset("tiny").Config(SyntheticOpenFwi.TinyConfig).Split(DatasetSplit.Val).ImageSize(8).Build()).Message);
         Assert.Throws<DirectoryNotFoundException>(() => SeismicDataset.Builder().FromDirectory(_data.Root + "-none").Dataset("tiny").Build());
         // The shapes come from the config: flatvel-a expects (5, 1000, 70).
-        Assert.Throws<InvalidDataException>(() => SeismicDataset.Builder().FromDirectory(_data.Root).Dataset("flatvel-a").ImageSize(8).Build());
+        Assert.Throws<OpenFwiLayoutException>(() => SeismicDataset.Builder().FromDirectory(_data.Root).Dataset("flatvel-a").ImageSize(8).Build());
     }
 
     [Fact]

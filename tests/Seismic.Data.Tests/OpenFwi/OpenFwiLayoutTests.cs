@@ -61,7 +61,7 @@ public class OpenFwiLayoutTests : IDisposable
     {
         _data.WriteBatched("train", Tiny, [2, 2]);
         File.Delete(Path.Combine(_data.SplitDir("train"), "model", "model2.npy"));
-        var e = Assert.Throws<InvalidDataException>(() => OpenFwiLayout.Discover(_data.SplitDir("train"), Tiny));
+        var e = Assert.Throws<OpenFwiLayoutException>(() => OpenFwiLayout.Discover(_data.SplitDir("train"), Tiny));
         Assert.Contains("data2.npy", e.Message);
     }
 
@@ -70,7 +70,7 @@ public class OpenFwiLayoutTests : IDisposable
     {
         _data.WriteBatched("train", Tiny, [2, 2]);
         File.Delete(Path.Combine(_data.SplitDir("train"), "data", "data1.npy"));
-        var e = Assert.Throws<InvalidDataException>(() => OpenFwiLayout.Discover(_data.SplitDir("train"), Tiny));
+        var e = Assert.Throws<OpenFwiLayoutException>(() => OpenFwiLayout.Discover(_data.SplitDir("train"), Tiny));
         Assert.Contains("model1.npy", e.Message);
     }
 
@@ -80,7 +80,7 @@ public class OpenFwiLayoutTests : IDisposable
         _data.WriteBatched("train", Tiny, [3]);
         var (_, v) = SyntheticOpenFwi.Samples(Tiny, 2, 5);
         NpyWriter.Write(Path.Combine(_data.SplitDir("train"), "model", "model1.npy"), v, [2, 1, Tiny.NGrid, Tiny.NGrid]);
-        var e = Assert.Throws<InvalidDataException>(() => OpenFwiLayout.Discover(_data.SplitDir("train"), Tiny));
+        var e = Assert.Throws<OpenFwiLayoutException>(() => OpenFwiLayout.Discover(_data.SplitDir("train"), Tiny));
         Assert.Contains("data1.npy holds 3 samples", e.Message);
         Assert.Contains("model1.npy holds 2", e.Message);
     }
@@ -90,7 +90,7 @@ public class OpenFwiLayoutTests : IDisposable
     {
         _data.WriteBatched("train", Tiny, [2]);
         NpyWriter.Write(Path.Combine(_data.SplitDir("train"), "data", "data1.npy"), new float[2 * 5 * 39 * 12], [2, 5, 39, 12]);
-        var e = Assert.Throws<InvalidDataException>(() => OpenFwiLayout.Discover(_data.SplitDir("train"), Tiny));
+        var e = Assert.Throws<OpenFwiLayoutException>(() => OpenFwiLayout.Discover(_data.SplitDir("train"), Tiny));
         Assert.Contains("data1.npy", e.Message);
         Assert.Contains("(2, 5, 39, 12)", e.Message);
         Assert.Contains("(5, 40, 12)", e.Message);
@@ -104,7 +104,7 @@ public class OpenFwiLayoutTests : IDisposable
         var e = Assert.Throws<DirectoryNotFoundException>(() => OpenFwiLayout.Discover(_data.Root, DatasetSplit.Val, Tiny));
         Assert.Contains("model", e.Message);
         Directory.CreateDirectory(Path.Combine(_data.SplitDir("val"), "model"));
-        Assert.Throws<InvalidDataException>(() => OpenFwiLayout.Discover(_data.Root, DatasetSplit.Val, Tiny));
+        Assert.Throws<OpenFwiLayoutException>(() => OpenFwiLayout.Discover(_data.Root, DatasetSplit.Val, Tiny));
     }
 
     [Fact]
