@@ -12,6 +12,7 @@ namespace Seismic.Data.Loading;
 public sealed class BatchLoader : IEnumerable<SampleBatch>
 {
     private readonly SeismicDataset _dataset;
+    private readonly ArrayRecycler _recycler;
 
     /// <summary>Creates a loader over <paramref name="dataset"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
@@ -20,6 +21,7 @@ public sealed class BatchLoader : IEnumerable<SampleBatch>
         _dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
         Options = options ?? throw new ArgumentNullException(nameof(options));
         options.Validate();
+        _recycler = new ArrayRecycler(options.PrefetchBatches + 2);
     }
 
     /// <summary>The options in use.</summary>
@@ -78,10 +80,11 @@ public sealed class BatchLoader : IEnumerable<SampleBatch>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>Reads the samples of one index batch.</summary>
+    /// <summary>Reads the samples of one index batch (arrays reused from disposed batches when available).</summary>
     public SampleBatch Load(int[] indices, long epoch)
     {
-        var batch = new SampleBatch(indices, _dataset.ImageSize, _dataset.SeismicChannels, epoch);
+        ArgumentNullException.ThrowIfNull(indices);
+        var batch = new SampleBatch(indices, _dataset.ImageSize, _dataset.SeismicChannels, epoch, _recycler);
         int v = _dataset.VelocityLength, s = _dataset.SeismicLength;
         Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = Options.ReaderThreads },
             i => _dataset.ReadSample(indices[i], batch.Velocity.AsSpan(i * v, v), batch.Seismic.AsSpan(i * s, s)));

@@ -99,4 +99,21 @@ public class BatchLoaderTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => _ds.CreateLoader(new BatchLoaderOptions { PrefetchBatches = -1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => _ds.CreateLoader(new BatchLoaderOptions { ReaderThreads = 0 }));
     }
+
+    [Fact]
+    public void Disposed_batches_hand_their_arrays_to_the_next_batch_with_correct_content()
+    {
+        var loader = _ds.CreateLoader(new BatchLoaderOptions { BatchSize = 4, Shuffle = false, PrefetchBatches = 0 });
+        var first = loader.Load([0, 1, 2, 3], 0);
+        var velocity = first.Velocity;
+        first.Dispose();
+        first.Dispose(); // twice is harmless
+        using var second = loader.Load([9, 8, 7, 6], 0);
+        Assert.Same(velocity, second.Velocity);
+        var v = new float[64];
+        _ds.ReadSample(8, v, new float[320]);
+        Assert.Equal(v, second.Velocity[64..128]);
+        using var third = loader.Load([5, 4, 3, 2], 0); // the second still holds its arrays: fresh ones
+        Assert.NotSame(second.Velocity, third.Velocity);
+    }
 }
