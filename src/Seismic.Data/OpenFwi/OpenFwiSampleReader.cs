@@ -42,9 +42,13 @@ public sealed class OpenFwiSampleReader : IDisposable
     }
 
     /// <summary>Reads sample <paramref name="index"/> as stored (m/s and raw amplitudes): velocity (1, n_grid, n_grid), seismic (ns, nt, ng).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
     public void ReadRawSample(int index, Span<float> velocity, Span<float> seismic)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (velocity.Length != Transform.RawVelocityLength) throw new ArgumentException($"velocity span has {velocity.Length} elements, expected {Transform.RawVelocityLength}", nameof(velocity));
+        if (seismic.Length != Transform.RawSeismicLength) throw new ArgumentException($"seismic span has {seismic.Length} elements, expected {Transform.RawSeismicLength}", nameof(seismic));
         var (pair, local) = Layout.Locate(index);
         File(pair.ModelPath).ReadFloat32((long)local * velocity.Length, velocity);
         File(pair.DataPath).ReadFloat32((long)local * seismic.Length, seismic);
