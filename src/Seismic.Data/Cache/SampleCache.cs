@@ -15,19 +15,18 @@ namespace Seismic.Data.Cache;
 /// </summary>
 public sealed class SampleCache : IDisposable
 {
-    private const string SamplesDb = "samples";
-    private const string MetaDb = "meta";
+    internal const string SamplesDb = "samples";
+    internal const string MetaDb = "meta";
     private static readonly byte[] MetaKey = Encoding.ASCII.GetBytes("metadata");
 
-    private readonly LightningEnvironment _env;
-    private readonly LightningDatabase _samples;
+    private readonly SharedEnvironments.Handle _handle;
     private readonly int _channels;
+    private int _disposed;
 
-    private SampleCache(string directory, LightningEnvironment env, LightningDatabase samples, CacheMetadata metadata, bool built)
+    private SampleCache(string directory, SharedEnvironments.Handle handle, CacheMetadata metadata, bool built)
     {
         Directory = directory;
-        _env = env;
-        _samples = samples;
+        _handle = handle;
         Metadata = metadata;
         WasBuilt = built;
         _channels = metadata.SeismicSourceShape[0];
@@ -81,8 +80,9 @@ public sealed class SampleCache : IDisposable
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"sample index must be in [0, {Count})");
         Span<byte> key = stackalloc byte[8];
         SampleRecord.Key(index, key);
-        using var txn = _env.BeginTransaction(TransactionBeginFlags.ReadOnly);
-        var (rc, _, value) = txn.Get(_samples, key);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        using var txn = _handle.Environment.BeginTransaction(TransactionBeginFlags.ReadOnly);
+        var (rc, _, value) = txn.Get(_handle.Samples, key);
         if (rc != MDBResultCode.Success)
             throw new IOException($"{Directory}: sample {index} is missing from the cache ({rc}); delete the folder to rebuild it");
         SampleRecord.Read(value.AsSpan(), _channels, Metadata.ImageSize, velocity, seismic, $"{Directory} sample {index}");
@@ -91,8 +91,7 @@ public sealed class SampleCache : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _samples.Dispose();
-        _env.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) SharedEnvironments.Release(_handle);
     }
 
     internal static SampleCache OpenOrBuild(string directory, OpenFwiSampleReader reader, IProgress<CacheBuildProgress>? progress,
@@ -117,7 +116,8 @@ public sealed class SampleCache : IDisposable
             throw;
         }
         // Swap in the complete cache: the old one (if any) is moved aside first, so the final name only ever
-        // points at a complete cache.
+        // points at a complete cache. Readers of the old one in this process keep their (still mapped) files.
+        SharedEnvironments.Retire(directory);
         if (System.IO.Directory.Exists(directory))
         {
             var old = $"{directory}.old-{Guid.NewGuid():N}";
@@ -220,38 +220,29 @@ public sealed class SampleCache : IDisposable
     private static CacheMetadata? TryReadMetadata(string directory)
     {
         if (!File.Exists(Path.Combine(directory, "data.mdb"))) return null;
+        SharedEnvironments.Handle handle;
         try
         {
-            using var env = CreateEnvironment(directory, 1L << 20);
-            env.Open(EnvironmentOpenFlags.ReadOnly | EnvironmentOpenFlags.NoThreadLocalStorage);
-            using var txn = env.BeginTransaction(TransactionBeginFlags.ReadOnly);
-            using var meta = txn.OpenDatabase(MetaDb);
-            var (rc, _, value) = txn.Get(meta, MetaKey);
-            return rc == MDBResultCode.Success ? CacheMetadata.FromJson(Encoding.UTF8.GetString(value.AsSpan())) : null;
+            handle = SharedEnvironments.Acquire(directory);
         }
         catch (LightningException)
         {
-            return null;
+            return null; // not an environment, or without our databases: an interrupted or foreign build
+        }
+        try
+        {
+            using var txn = handle.Environment.BeginTransaction(TransactionBeginFlags.ReadOnly);
+            var (rc, _, value) = txn.Get(handle.Meta, MetaKey);
+            return rc == MDBResultCode.Success ? CacheMetadata.FromJson(Encoding.UTF8.GetString(value.AsSpan())) : null;
+        }
+        finally
+        {
+            SharedEnvironments.Release(handle);
         }
     }
 
-    private static SampleCache Open(string directory, CacheMetadata metadata, bool built, string? reason)
-    {
-        var env = CreateEnvironment(directory, 1L << 20);
-        try
-        {
-            env.Open(EnvironmentOpenFlags.ReadOnly | EnvironmentOpenFlags.NoThreadLocalStorage);
-            using var txn = env.BeginTransaction(TransactionBeginFlags.ReadOnly);
-            var db = txn.OpenDatabase(SamplesDb);
-            txn.Commit();
-            return new SampleCache(directory, env, db, metadata, built) { RebuildReason = reason };
-        }
-        catch
-        {
-            env.Dispose();
-            throw;
-        }
-    }
+    private static SampleCache Open(string directory, CacheMetadata metadata, bool built, string? reason) =>
+        new(directory, SharedEnvironments.Acquire(directory), metadata, built) { RebuildReason = reason };
 
     private static void Check(MDBResultCode rc, string where, string what)
     {

@@ -156,6 +156,33 @@ public class SampleCacheTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Datasets_sharing_a_cache_in_one_process_survive_each_others_disposal_and_rebuilds()
+    {
+        _data.WriteBatched("train", SyntheticOpenFwi.Tiny, [3]);
+        using var a = Builder().Build();
+        var (expected, _) = Read(a, 2);
+        using (var b = Builder().Build())
+        {
+            Assert.False(b.Cache!.WasBuilt);
+            Assert.Equal(expected, Read(b, 2).V);
+        }
+        Assert.Equal(expected, Read(a, 2).V); // b's disposal did not close a's environment
+
+        // A source change rebuilds the cache under a; a keeps reading what it opened, a new dataset sees the new data.
+        var (_, v) = SyntheticOpenFwi.Samples(SyntheticOpenFwi.Tiny, 3, 42);
+        var model1 = Path.Combine(_data.SplitDir("train"), "model", "model1.npy");
+        NpyWriter.Write(model1, v, [3, 1, 10, 10]);
+        File.SetLastWriteTimeUtc(model1, DateTime.UtcNow.AddMinutes(2));
+        using var c = Builder().Build();
+        Assert.True(c.Cache!.WasBuilt);
+        Assert.Equal(expected, Read(a, 2).V);
+        Assert.NotEqual(expected, Read(c, 2).V);
+        a.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => Read(a, 2));
+        Assert.NotEqual(expected, Read(c, 2).V);
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
