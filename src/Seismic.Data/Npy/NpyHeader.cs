@@ -110,6 +110,11 @@ public sealed class NpyHeader
                 throw new NpyFormatException(fileName, $"header 'shape' has an invalid dimension '{shapeItems[i]}'");
             shape[i] = (int)d;
         }
+        long bytes = NpyDTypes.SizeOf(dtype);
+        foreach (var d in shape)
+            if (d != 0 && bytes > long.MaxValue / d)
+                throw new NpyFormatException(fileName, $"header 'shape' ({string.Join(", ", shape)}) describes more data than any file can hold");
+            else bytes *= d;
         return new NpyHeader(dtype, shape, lenFieldEnd + headerLen, major);
     }
 

@@ -1,0 +1,38 @@
+namespace Seismic.Data.Loading;
+
+/// <summary>How a <see cref="BatchLoader"/> groups and orders samples.</summary>
+public sealed class BatchLoaderOptions
+{
+    /// <summary>Samples per batch, at least 1. The default value is 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Whether each epoch visits the samples in a fresh random order. The default value is true.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Seed of the shuffling; the same seed gives the same batches. The default value is 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Whether a final batch smaller than <see cref="BatchSize"/> is dropped (finite mode only). The default value is false.</summary>
+    public bool DropLast { get; init; }
+
+    /// <summary>
+    /// Whether batches never run out (training): epochs follow one another, each in a new order, and every batch is
+    /// full (a batch that runs past the end of an epoch continues with the next). The default value is false.
+    /// </summary>
+    public bool Endless { get; init; }
+
+    /// <summary>Batches assembled ahead in the background; 0 assembles each batch when asked. The default value is 2.</summary>
+    public int PrefetchBatches { get; init; } = 2;
+
+    /// <summary>Threads reading the samples of one batch, at least 1. The default value is min(4, processor count).</summary>
+    public int ReaderThreads { get; init; } = Math.Min(4, Environment.ProcessorCount);
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
+        if (PrefetchBatches < 0) throw new ArgumentOutOfRangeException(nameof(PrefetchBatches), PrefetchBatches, "PrefetchBatches must be 0 or more.");
+        if (ReaderThreads < 1) throw new ArgumentOutOfRangeException(nameof(ReaderThreads), ReaderThreads, "ReaderThreads must be at least 1.");
+    }
+}
