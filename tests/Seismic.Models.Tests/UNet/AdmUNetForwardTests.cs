@@ -96,7 +96,7 @@ public class AdmUNetForwardTests
         using var loss = net.call(x, tensor(new float[] { 10f, 20f })).square().mean();
         loss.backward();
         foreach (var (name, p) in net.named_parameters())
-            Assert.True(p.grad is not null && p.grad.abs().sum().item<float>() > 0, $"{name} got no gradient");
+            Assert.True(p.grad is not null && p.grad.abs().sum().item<float>() > 0, $"{name} got no gradient ({(p.grad is null ? "null" : p.grad.abs().sum().item<float>().ToString())}, grad mode {torch.is_grad_enabled()}, requires_grad {p.requires_grad})");
     }
 
     [Fact]
