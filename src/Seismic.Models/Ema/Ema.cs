@@ -11,6 +11,10 @@ namespace Seismic.Models;
 /// Validation and sampling use the averaged weights through <see cref="Apply"/>, which swaps them in and restores the
 /// live weights when disposed.
 /// </summary>
+/// <remarks>
+/// Create the EMA after moving the module to its device: TorchSharp's <c>to(device)</c> replaces parameter objects,
+/// which would leave the EMA tracking the old ones. The shadow lives on the parameters' device.
+/// </remarks>
 /// <example>
 /// <code>
 /// using var ema = new Ema(net);            // decay 0.99
