@@ -36,6 +36,12 @@ public sealed class AcousticPropagator
     /// <summary>Threads used by the batch methods; -1 means all cores.</summary>
     public int MaxDegreeOfParallelism { get; }
 
+    /// <summary>
+    /// Whether to skip cells outside the source's forward cone and the receivers' backward cone (exact: the output is
+    /// bitwise identical). The default value is true; false updates the whole padded grid every step (for kernel benchmarks).
+    /// </summary>
+    public bool SkipUnreachedCells { get; init; } = true;
+
     /// <summary>Forward-models one velocity model.</summary>
     /// <param name="velocity">Velocities in m/s, row-major (depth, distance), <c>ModelDepth x ModelWidth</c> values.</param>
     /// <param name="cancellationToken">Cancels between shots.</param>
@@ -143,12 +149,13 @@ public sealed class AcousticPropagator
         int sr = src.Z + nbc, sc = src.X + nbc;
         float scale = model.SourceScale[shot];
         var receivers = acq.Receivers;
+        var layout = new FieldLayout(nzp, nxp);
         int gr0 = int.MaxValue, gr1 = int.MinValue, gc0 = int.MaxValue, gc1 = int.MinValue;
         var recvIndex = new int[receivers.Count];
         for (int g = 0; g < receivers.Count; g++)
         {
             int r = receivers[g].Z + nbc, c = receivers[g].X + nbc;
-            recvIndex[g] = r * nxp + c;
+            recvIndex[g] = layout.Index(r, c);
             gr0 = Math.Min(gr0, r); gr1 = Math.Max(gr1, r); gc0 = Math.Min(gc0, c); gc1 = Math.Max(gc1, c);
         }
 
@@ -157,18 +164,22 @@ public sealed class AcousticPropagator
         var a = ws.Old; // holds p_old on entry to a step, p_new after it
         var b = ws.Current;
         int nrec = receivers.Count;
-        fixed (float* alpha = model.Alpha, kappa = model.Kappa)
+        int source = layout.Index(sr, sc);
+        fixed (float* alphaRows = model.AlphaRows, kappaCols = model.KappaCols, interior = model.InteriorCols, kappaRows = model.KappaRows)
         {
+            var coefficients = new Coefficients(alphaRows, kappaCols, interior, kappaRows, acq.ModelDepth, nbc, nxp);
             for (int it = 0; it < nt; it++)
             {
                 // Forward cone of the source (radius 2 it) and backward cone of the receivers (2 (nt-1-it)); once a cone
                 // reaches the two outermost rows/columns the periodic wrap couples the far side, so it becomes the full grid.
-                var rows = Intersect(Cone(sr, sr, 2 * it, nzp), Cone(gr0, gr1, 2 * (nt - 1 - it), nzp));
-                var cols = Intersect(Cone(sc, sc, 2 * it, nxp), Cone(gc0, gc1, 2 * (nt - 1 - it), nxp));
+                var rows = SkipUnreachedCells ? Intersect(Cone(sr, sr, 2 * it, nzp), Cone(gr0, gr1, 2 * (nt - 1 - it), nzp)) : (Lo: 0, Hi: nzp - 1);
+                var cols = SkipUnreachedCells ? Intersect(Cone(sc, sc, 2 * it, nxp), Cone(gc0, gc1, 2 * (nt - 1 - it), nxp)) : (Lo: 0, Hi: nxp - 1);
                 fixed (float* next = a, cur = b)
                 {
-                    WaveKernel.Step(next, cur, alpha, kappa, nzp, nxp, new CellBox(rows.Lo, rows.Hi, cols.Lo, cols.Hi));
-                    next[sr * nxp + sc] += scale * (float)_wavelet[it];
+                    if (rows.Lo < 2 || rows.Hi > nzp - 3 || cols.Lo < 2 || cols.Hi > nxp - 3)
+                        WaveKernel.FillHalo(cur, layout);
+                    WaveKernel.Step(next, cur, coefficients, layout, new CellBox(rows.Lo, rows.Hi, cols.Lo, cols.Hi));
+                    next[source] += scale * (float)_wavelet[it];
                     var line = record.Slice(it * nrec, nrec);
                     for (int g = 0; g < nrec; g++) line[g] = next[recvIndex[g]];
                 }
@@ -184,44 +195,56 @@ public sealed class AcousticPropagator
 
     private sealed class Workspace(AcquisitionOptions acq)
     {
-        public float[] Old { get; } = new float[(acq.ModelDepth + 2 * acq.BoundaryCells) * (acq.ModelWidth + 2 * acq.BoundaryCells)];
-        public float[] Current { get; } = new float[(acq.ModelDepth + 2 * acq.BoundaryCells) * (acq.ModelWidth + 2 * acq.BoundaryCells)];
+        private static int Length(AcquisitionOptions acq) =>
+            new FieldLayout(acq.ModelDepth + 2 * acq.BoundaryCells, acq.ModelWidth + 2 * acq.BoundaryCells).Length;
+
+        public float[] Old { get; } = new float[Length(acq)];
+        public float[] Current { get; } = new float[Length(acq)];
     }
 
-    /// <summary>Per-model coefficients on the padded grid: alpha = (v dt/dx)^2, kappa = damp dt, and each shot's (v_s dt)^2.</summary>
+    /// <summary>
+    /// Per-model coefficients (see <see cref="Coefficients"/>): alpha = (v dt/dx)^2 for each model row over the padded width,
+    /// the damping strips kappa = damp dt, and each shot's source scale (v_s dt)^2.
+    /// </summary>
     private sealed class PreparedModel
     {
         public required int Nzp { get; init; }
         public required int Nxp { get; init; }
-        public required float[] Alpha { get; init; }
-        public required float[] Kappa { get; init; }
+        public required float[] AlphaRows { get; init; }
+        public required float[] KappaCols { get; init; }
+        public required float[] KappaRows { get; init; }
+        public required float[] InteriorCols { get; init; }
         public required float[] SourceScale { get; init; }
 
         public static PreparedModel Create(ReadOnlySpan<float> v, AcquisitionOptions acq)
         {
             int nz = acq.ModelDepth, nx = acq.ModelWidth, nbc = acq.BoundaryCells;
             int nzp = nz + 2 * nbc, nxp = nx + 2 * nbc;
-            var alpha = new float[nzp * nxp];
+            var alpha = new float[nz * nxp + FieldLayout.Slack];
             float vmin = float.MaxValue;
             foreach (var x in v) vmin = Math.Min(vmin, x);
-            for (int r = 0; r < nzp; r++)
+            for (int z = 0; z < nz; z++)
             {
-                int z = Math.Clamp(r - nbc, 0, nz - 1); // edge replication
                 for (int c = 0; c < nxp; c++)
                 {
-                    double k = v[z * nx + Math.Clamp(c - nbc, 0, nx - 1)] * acq.Dt / acq.Dx;
-                    alpha[r * nxp + c] = (float)(k * k);
+                    double k = v[z * nx + Math.Clamp(c - nbc, 0, nx - 1)] * acq.Dt / acq.Dx; // edge replication
+                    alpha[z * nxp + c] = (float)(k * k);
                 }
             }
-            var kappa = new float[nzp * nxp];
-            SpongeProfile.Fill(kappa, nz, nx, nbc, acq.Dx, acq.Dt, vmin);
+            var kappaCols = new float[nxp + FieldLayout.Slack];
+            var interior = new float[nxp + FieldLayout.Slack];
+            var kappaRows = new float[nzp];
+            SpongeProfile.Fill(kappaCols.AsSpan(0, nxp), kappaRows, interior.AsSpan(0, nxp), nz, nx, nbc, acq.Dx, acq.Dt, vmin);
             var scale = new float[acq.ShotCount];
             for (int s = 0; s < scale.Length; s++)
             {
                 double vdt = v[acq.Sources[s].Z * nx + acq.Sources[s].X] * acq.Dt;
                 scale[s] = (float)(vdt * vdt);
             }
-            return new PreparedModel { Nzp = nzp, Nxp = nxp, Alpha = alpha, Kappa = kappa, SourceScale = scale };
+            return new PreparedModel
+            {
+                Nzp = nzp, Nxp = nxp, AlphaRows = alpha, KappaCols = kappaCols, KappaRows = kappaRows, InteriorCols = interior, SourceScale = scale,
+            };
         }
     }
 }

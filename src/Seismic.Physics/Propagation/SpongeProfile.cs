@@ -21,28 +21,25 @@ internal static class SpongeProfile
     }
 
     /// <summary>
-    /// Fills <paramref name="kappa"/> (padded grid, row-major) with <c>damp * dt</c>. The left and right strips span the full
-    /// padded height (so the corners are damped by their horizontal distance only); the top and bottom strips cover the
-    /// interior columns; the interior is zero.
+    /// The damping (times dt) split into its two strips: <paramref name="kappaCols"/> (padded width) holds the left and right
+    /// strips, which span the full padded height (so the corners are damped by their horizontal distance only);
+    /// <paramref name="kappaRows"/> (padded height) holds the top and bottom strips, which cover the interior columns only
+    /// (<paramref name="interiorCols"/> is 1 there, 0 elsewhere). kappa(r, c) = kappaCols[c] + kappaRows[r] interiorCols[c].
     /// </summary>
-    public static void Fill(Span<float> kappa, int nz, int nx, int nbc, double dx, double dt, double vmin)
+    public static void Fill(Span<float> kappaCols, Span<float> kappaRows, Span<float> interiorCols, int nz, int nx, int nbc, double dx, double dt, double vmin)
     {
         var d = Damping1D(nbc, dx, vmin);
-        int nzp = nz + 2 * nbc, nxp = nx + 2 * nbc;
-        kappa.Clear();
-        for (int r = 0; r < nzp; r++)
-        {
-            var row = kappa.Slice(r * nxp, nxp);
-            for (int i = 0; i < nbc; i++)
-            {
-                row[nbc - 1 - i] = (float)(d[i] * dt);
-                row[nbc + nx + i] = (float)(d[i] * dt);
-            }
-        }
+        kappaCols.Clear();
+        kappaRows.Clear();
+        interiorCols.Clear();
+        interiorCols.Slice(nbc, nx).Fill(1f);
         for (int i = 0; i < nbc; i++)
         {
-            kappa.Slice((nbc - 1 - i) * nxp + nbc, nx).Fill((float)(d[i] * dt));
-            kappa.Slice((nbc + nz + i) * nxp + nbc, nx).Fill((float)(d[i] * dt));
+            float k = (float)(d[i] * dt);
+            kappaCols[nbc - 1 - i] = k;
+            kappaCols[nbc + nx + i] = k;
+            kappaRows[nbc - 1 - i] = k;
+            kappaRows[nbc + nz + i] = k;
         }
     }
 }
