@@ -8,11 +8,11 @@ namespace Seismic.Physics.Acquisition;
 /// </summary>
 public sealed class AcquisitionOptions
 {
-    /// <summary>The largest Courant number <c>v dt / dx</c> the scheme accepts: <c>sqrt(3/8)</c> ≈ 0.612.</summary>
+    /// <summary>The largest Courant number <c>v dt / dx</c> of the undamped scheme: <c>sqrt(3/8)</c> ≈ 0.612.</summary>
     /// <remarks>
     /// Leapfrog in time with the 4th-order Laplacian in 2-D is stable when <c>(v dt/dx)^2 * 2 * 16/3 &lt;= 4</c>
     /// (16/3 is the largest magnitude of the 1-D stencil's symbol, at the Nyquist wavenumber), i.e. Courant &lt;= sqrt(3/8).
-    /// OpenFWI itself stays at or below 0.45 (4500 m/s with the default dx and dt).
+    /// The sponge lowers it slightly; see <see cref="MaxStableCourantNumber"/>. OpenFWI itself stays at or below 0.45.
     /// </remarks>
     public static readonly double MaxCourantNumber = Math.Sqrt(3.0 / 8.0);
 
@@ -79,8 +79,23 @@ public sealed class AcquisitionOptions
     /// <summary>Shape of one sample's seismic data: (shots, time samples, receivers).</summary>
     public int[] SeismicShape => [ShotCount, TimeSamples, ReceiverCount];
 
-    /// <summary>Largest velocity in m/s that keeps the Courant number within <see cref="MaxCourantNumber"/>.</summary>
-    public double MaxStableVelocity => MaxCourantNumber * Dx / Dt;
+    /// <summary>
+    /// The stability limit of the Courant number <c>v_max dt / dx</c> for a model whose slowest velocity is
+    /// <paramref name="minVelocity"/>. The sponge's damping term <c>kappa (p_old - p)</c> turns the per-mode recursion into
+    /// <c>z^2 - (2 - kappa - lambda) z + (1 - kappa) = 0</c>, stable for <c>lambda = (v dt/dx)^2 * 32/3 &lt;= 4 - 2 kappa</c>;
+    /// the strongest damping, at the outer edge, is <c>kappa = 3 vmin ln(1e7) dt / (2 (nbc - 1) dx)</c> (it grows with vmin).
+    /// So the limit is <c>sqrt(3 (2 - kappa) / 16)</c>: about 0.608 for vmin = 1500 m/s and 0.598 for 4500 m/s with the defaults.
+    /// </summary>
+    /// <param name="minVelocity">The model's minimum velocity, m/s.</param>
+    public double MaxStableCourantNumber(double minVelocity)
+    {
+        double kappa = 3 * minVelocity * Math.Log(1e7) * Dt / (2 * (BoundaryCells - 1) * Dx);
+        return Math.Sqrt(3 * Math.Max(2 - kappa, 0) / 16);
+    }
+
+    /// <summary>Largest velocity in m/s that keeps a model with minimum velocity <paramref name="minVelocity"/> stable (see <see cref="MaxStableCourantNumber"/>).</summary>
+    /// <param name="minVelocity">The model's minimum velocity, m/s.</param>
+    public double MaxStableVelocity(double minVelocity) => MaxStableCourantNumber(minVelocity) * Dx / Dt;
 
     /// <summary>A builder starting from the OpenFWI defaults.</summary>
     public static AcquisitionOptionsBuilder CreateBuilder() => new();
