@@ -16,7 +16,8 @@ internal static class NpyStreaming
         string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({dims}), }}";
         int total = (10 + dict.Length + 1 + 63) / 64 * 64;
         var bytes = new byte[total];
-        "\x93NUMPY"u8.CopyTo(bytes);
+        ReadOnlySpan<byte> magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+        magic.CopyTo(bytes);
         bytes[6] = 1;
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)(total - 10));
         Encoding.ASCII.GetBytes(dict.PadRight(total - 11) + "\n", bytes.AsSpan(10));
