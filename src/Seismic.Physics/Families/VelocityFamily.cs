@@ -72,7 +72,7 @@ public static class VelocityFamilies
                 || string.Equals(name, t.Family.ToString(), StringComparison.OrdinalIgnoreCase))
                 return t.Family;
         }
-        throw new ArgumentException($"unknown velocity family '{name}'; expected one of {string.Join(", ", Table.Select(t => t.Name))}.", nameof(name));
+        throw new ArgumentException($"unknown velocity family '{name}'; expected one of {string.Join(", ", Table.Select(t => t.Name))}.");
     }
 
     private static (VelocityFamily Family, string Name, string Key, double DataMin, double DataMax) Row(VelocityFamily family) =>

@@ -127,7 +127,7 @@ public sealed class AcousticPropagator
         ArgumentNullException.ThrowIfNull(acquisition);
         int size = acquisition.ModelSize;
         if (count < 0 || velocities.Length != (long)count * size)
-            throw new ArgumentException($"velocity has {velocities.Length} values but {count} model(s) of {acquisition.ModelDepth} x {acquisition.ModelWidth} need {(long)count * size}.", nameof(velocities));
+            throw new ArgumentException($"velocity has {velocities.Length} values but {count} model(s) of {acquisition.ModelDepth} x {acquisition.ModelWidth} need {(long)count * size}.");
         for (int n = 0; n < count; n++)
         {
             var model = velocities.Slice(n * size, size);
@@ -137,8 +137,8 @@ public sealed class AcousticPropagator
             {
                 float v = model[i];
                 string Where() => $"sample {n}, cell (z={i / acquisition.ModelWidth}, x={i % acquisition.ModelWidth})";
-                if (!float.IsFinite(v)) throw new ArgumentException($"velocity {v} at {Where()} is not finite.", nameof(velocities));
-                if (v <= 0) throw new ArgumentException($"velocity {v} m/s at {Where()} is not positive.", nameof(velocities));
+                if (!float.IsFinite(v)) throw new ArgumentException($"velocity {v} at {Where()} is not finite.");
+                if (v <= 0) throw new ArgumentException($"velocity {v} m/s at {Where()} is not positive.");
                 if (v > model[worst]) worst = i;
                 vmin = Math.Min(vmin, v);
             }
@@ -146,8 +146,7 @@ public sealed class AcousticPropagator
             double courant = model[worst] * acquisition.Dt / acquisition.Dx;
             if (courant > limit)
                 throw new ArgumentException(
-                    $"velocity {model[worst]} m/s at sample {n}, cell (z={worst / acquisition.ModelWidth}, x={worst % acquisition.ModelWidth}) gives Courant number v*dt/dx = {courant:0.###}, above the scheme's stability limit {limit:0.###} (max {acquisition.MaxStableVelocity(vmin):0} m/s for dx={acquisition.Dx} m, dt={acquisition.Dt} s).",
-                    nameof(velocities));
+                    $"velocity {model[worst]} m/s at sample {n}, cell (z={worst / acquisition.ModelWidth}, x={worst % acquisition.ModelWidth}) gives Courant number v*dt/dx = {courant:0.###}, above the scheme's stability limit {limit:0.###} (max {acquisition.MaxStableVelocity(vmin):0} m/s for dx={acquisition.Dx} m, dt={acquisition.Dt} s).");
         }
     }
 
