@@ -170,32 +170,79 @@ public sealed class AcousticPropagator
 
         Array.Clear(ws.Old);
         Array.Clear(ws.Current);
-        var a = ws.Old; // holds p_old on entry to a step, p_new after it
-        var b = ws.Current;
         int nrec = receivers.Count;
         int source = layout.Index(sr, sc);
         fixed (float* alphaRows = model.AlphaRows, kappaCols = model.KappaCols, interior = model.InteriorCols, kappaRows = model.KappaRows)
+        fixed (float* bufA = ws.Old, bufB = ws.Current)
         {
-            var coefficients = new Coefficients(alphaRows, kappaCols, interior, kappaRows, acq.ModelDepth, nbc, nxp);
-            for (int it = 0; it < nt; it++)
+            var k = new Coefficients(alphaRows, kappaCols, interior, kappaRows, acq.ModelDepth, nbc, nxp);
+            // Two steps per sweep over the rows (half the memory traffic): A holds p_{t-2} and receives p_t, B holds
+            // p_{t-1} and receives p_{t+1}. Row q of step t+1 needs rows q-2..q+2 of step t and only its own p_{t-1}, so it
+            // follows 2 rows behind; rows 0, 1, nzp-2, nzp-1 of step t+1 need the wrap of step t and come last.
+            float* a = bufA, b = bufB;
+            for (int it = 0; it < nt; it += 2)
             {
-                // Forward cone of the source (radius 2 it) and backward cone of the receivers (2 (nt-1-it)); once a cone
-                // reaches the two outermost rows/columns the periodic wrap couples the far side, so it becomes the full grid.
-                var rows = SkipUnreachedCells ? Intersect(Cone(sr, sr, 2 * it, nzp), Cone(gr0, gr1, 2 * (nt - 1 - it), nzp)) : (Lo: 0, Hi: nzp - 1);
-                var cols = SkipUnreachedCells ? Intersect(Cone(sc, sc, 2 * it, nxp), Cone(gc0, gc1, 2 * (nt - 1 - it), nxp)) : (Lo: 0, Hi: nxp - 1);
-                fixed (float* next = a, cur = b)
+                bool pair = it + 1 < nt;
+                var t0 = Box(it, nt, sr, sc, gr0, gr1, gc0, gc1, nzp, nxp);
+                var t1 = pair ? Box(it + 1, nt, sr, sc, gr0, gr1, gc0, gc1, nzp, nxp) : default;
+                if (TouchesEdge(t0, nzp, nxp)) WaveKernel.FillHalo(b, layout);
+                bool wrap1 = pair && TouchesEdge(t1, nzp, nxp);
+                float src0 = scale * (float)_wavelet[it], src1 = pair ? scale * (float)_wavelet[it + 1] : 0;
+                for (int r = t0.R0; r <= t0.R1 + 2; r++)
                 {
-                    if (rows.Lo < 2 || rows.Hi > nzp - 3 || cols.Lo < 2 || cols.Hi > nxp - 3)
-                        WaveKernel.FillHalo(cur, layout);
-                    WaveKernel.Step(next, cur, coefficients, layout, new CellBox(rows.Lo, rows.Hi, cols.Lo, cols.Hi));
-                    next[source] += scale * (float)_wavelet[it];
-                    var line = record.Slice(it * nrec, nrec);
-                    for (int g = 0; g < nrec; g++) line[g] = next[recvIndex[g]];
+                    if (r <= t0.R1)
+                    {
+                        WaveKernel.StepRow(a, b, k, layout, r, t0.C0, t0.C1);
+                        if (r == sr) a[source] += src0;
+                        if (wrap1) WaveKernel.FillColumnHalo(a, layout, r);
+                    }
+                    int q = r - 2;
+                    if (pair && q >= 2 && q <= nzp - 3 && q >= t1.R0 && q <= t1.R1)
+                    {
+                        WaveKernel.StepRow(b, a, k, layout, q, t1.C0, t1.C1);
+                        if (q == sr) b[source] += src1;
+                    }
                 }
-                (a, b) = (b, a);
+                if (pair)
+                {
+                    // Rows of step t+1 not reached by the lagged sweep: those beyond step t's box (t+1's box is wider
+                    // while the source cone grows) and the four wrap rows.
+                    if (wrap1) WaveKernel.FillRowHalo(a, layout);
+                    for (int q = t1.R0; q <= t1.R1; q++)
+                    {
+                        bool done = q >= 2 && q <= nzp - 3 && q >= t0.R0 - 2 && q <= t0.R1;
+                        if (done) continue;
+                        WaveKernel.StepRow(b, a, k, layout, q, t1.C0, t1.C1);
+                        if (q == sr) b[source] += src1;
+                    }
+                }
+                var line0 = record.Slice(it * nrec, nrec);
+                for (int g = 0; g < nrec; g++) line0[g] = a[recvIndex[g]];
+                if (pair)
+                {
+                    var line1 = record.Slice((it + 1) * nrec, nrec);
+                    for (int g = 0; g < nrec; g++) line1[g] = b[recvIndex[g]];
+                }
+                if (!pair)
+                {
+                    float* t = a; a = b; b = t;
+                }
             }
         }
     }
+
+    // Cells to update at step it: the source's forward cone (radius 2 it) and the receivers' backward cone
+    // (2 (nt-1-it)); once a cone reaches the two outermost rows/columns the periodic wrap couples the far side, so it
+    // becomes the full grid.
+    private CellBox Box(int it, int nt, int sr, int sc, int gr0, int gr1, int gc0, int gc1, int nzp, int nxp)
+    {
+        if (!SkipUnreachedCells) return new CellBox(0, nzp - 1, 0, nxp - 1);
+        var rows = Intersect(Cone(sr, sr, 2L * it, nzp), Cone(gr0, gr1, 2L * (nt - 1 - it), nzp));
+        var cols = Intersect(Cone(sc, sc, 2L * it, nxp), Cone(gc0, gc1, 2L * (nt - 1 - it), nxp));
+        return new CellBox(rows.Lo, rows.Hi, cols.Lo, cols.Hi);
+    }
+
+    private static bool TouchesEdge(CellBox b, int nzp, int nxp) => b.R0 < 2 || b.R1 > nzp - 3 || b.C0 < 2 || b.C1 > nxp - 3;
 
     private static (int Lo, int Hi) Cone(int lo, int hi, long radius, int n) =>
         lo - radius < 2 || hi + radius > n - 3 ? (0, n - 1) : ((int)(lo - radius), (int)(hi + radius));

@@ -57,20 +57,30 @@ internal static unsafe class WaveKernel
     /// <summary>Copies the periodic wrap of <paramref name="field"/> into its halo (only the cross-shaped stencil's reach: no corners).</summary>
     public static void FillHalo(float* field, in FieldLayout g)
     {
+        FillRowHalo(field, g);
+        for (int r = 0; r < g.Nzp; r++) FillColumnHalo(field, g, r);
+    }
+
+    /// <summary>Copies the two outermost rows to the opposite halo rows (real columns only).</summary>
+    public static void FillRowHalo(float* field, in FieldLayout g)
+    {
         long rowBytes = g.Nxp * sizeof(float);
         for (int h = 1; h <= FieldLayout.Halo; h++)
         {
             Buffer.MemoryCopy(field + g.Index(g.Nzp - h, 0), field + g.Index(-h, 0), rowBytes, rowBytes);
             Buffer.MemoryCopy(field + g.Index(h - 1, 0), field + g.Index(g.Nzp + h - 1, 0), rowBytes, rowBytes);
         }
-        for (int r = 0; r < g.Nzp; r++)
-        {
-            float* row = field + g.Index(r, 0);
-            row[-1] = row[g.Nxp - 1];
-            row[-2] = row[g.Nxp - 2];
-            row[g.Nxp] = row[0];
-            row[g.Nxp + 1] = row[1];
-        }
+    }
+
+    /// <summary>Copies row <paramref name="r"/>'s two outermost columns to its opposite halo columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void FillColumnHalo(float* field, in FieldLayout g, int r)
+    {
+        float* row = field + g.Index(r, 0);
+        row[-1] = row[g.Nxp - 1];
+        row[-2] = row[g.Nxp - 2];
+        row[g.Nxp] = row[0];
+        row[g.Nxp + 1] = row[1];
     }
 
     /// <summary>
@@ -80,21 +90,24 @@ internal static unsafe class WaveKernel
     /// </summary>
     public static void Step(float* next, float* cur, in Coefficients k, in FieldLayout g, CellBox box)
     {
-        int width = box.C1 - box.C0 + 1;
-        for (int r = box.R0; r <= box.R1; r++)
-        {
-            long at = g.Index(r, box.C0);
-            float* alpha = k.AlphaRow(r) + box.C0;
-            float* kappaCols = k.KappaCols + box.C0;
-            float* interior = k.InteriorCols + box.C0;
-            float kappaRow = k.KappaRows[r];
-            if (Vector512.IsHardwareAccelerated)
-                Row512(next + at, cur + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
-            else if (Vector256.IsHardwareAccelerated)
-                Row256(next + at, cur + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
-            else
-                RowScalar(next + at, cur + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
-        }
+        for (int r = box.R0; r <= box.R1; r++) StepRow(next, cur, k, g, r, box.C0, box.C1);
+    }
+
+    /// <summary>Updates columns <paramref name="c0"/>..<paramref name="c1"/> of padded row <paramref name="r"/> (see <see cref="Step"/>).</summary>
+    public static void StepRow(float* next, float* cur, in Coefficients k, in FieldLayout g, int r, int c0, int c1)
+    {
+        int width = c1 - c0 + 1;
+        long at = g.Index(r, c0);
+        float* alpha = k.AlphaRow(r) + c0;
+        float* kappaCols = k.KappaCols + c0;
+        float* interior = k.InteriorCols + c0;
+        float kappaRow = k.KappaRows[r];
+        if (Vector512.IsHardwareAccelerated)
+            Row512(next + at, cur + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
+        else if (Vector256.IsHardwareAccelerated)
+            Row256(next + at, cur + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
+        else
+            RowScalar(next + at, cur + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
     }
 
     private static void Row512(float* next, float* cur, float* alpha, float* kappaCols, float* interior, float kappaRow, int stride, int width)
