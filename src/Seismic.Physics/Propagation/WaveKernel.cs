@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 
 namespace Seismic.Physics.Propagation;
 
-/// <summary>A rectangle of padded-grid cells, bounds inclusive.</summary>
+/// <summary>A rectangle of padded-grid cells to update in one step, bounds inclusive.</summary>
 internal readonly record struct CellBox(int R0, int R1, int C0, int C1);
 
 /// <summary>
@@ -84,16 +84,11 @@ internal static unsafe class WaveKernel
     }
 
     /// <summary>
-    /// Overwrites <paramref name="next"/> (holding <c>p_old</c> on entry) with <c>p_new</c> inside <paramref name="box"/>;
-    /// cells outside the box keep their values. In-place is exact: a cell's new value reads only its own <c>p_old</c>.
-    /// The halo of <paramref name="cur"/> must be filled when the box reaches the two outermost rows or columns.
+    /// Overwrites columns <paramref name="c0"/>..<paramref name="c1"/> of padded row <paramref name="r"/> of
+    /// <paramref name="next"/> (holding <c>p_old</c> on entry) with <c>p_new</c>; other cells keep their values. In-place is
+    /// exact: a cell's new value reads only its own <c>p_old</c>. Rows r-2..r+2 of <paramref name="cur"/> must be current,
+    /// including their halo columns (and halo rows) when the update reaches the two outermost columns (rows).
     /// </summary>
-    public static void Step(float* next, float* cur, in Coefficients k, in FieldLayout g, CellBox box)
-    {
-        for (int r = box.R0; r <= box.R1; r++) StepRow(next, cur, k, g, r, box.C0, box.C1);
-    }
-
-    /// <summary>Updates columns <paramref name="c0"/>..<paramref name="c1"/> of padded row <paramref name="r"/> (see <see cref="Step"/>).</summary>
     public static void StepRow(float* next, float* cur, in Coefficients k, in FieldLayout g, int r, int c0, int c1)
     {
         int width = c1 - c0 + 1;
