@@ -1,0 +1,227 @@
+namespace Seismic.Models;
+
+/// <summary>
+/// The configuration of an <see cref="AdmUNet"/>: every field of the reference's ADM U-Net (guided diffusion) config,
+/// with the reference defaults, named presets, and validation. Options are plain settable properties; start from a
+/// preset (<see cref="Preset(string)"/>) or <c>new AdmUNetOptions()</c> and change fields with object initialisers,
+/// <c>with</c> expressions or the fluent <c>With*</c> methods. Validation runs once, when the network is built
+/// (<see cref="Validate"/>).
+/// </summary>
+/// <example>
+/// <code>
+/// var options = AdmUNetOptions.Preset("i2sb_small_cond") with { Dropout = 0.1 };
+/// using var net = new AdmUNet(options);
+/// </code>
+/// </example>
+public sealed record AdmUNetOptions
+{
+    /// <summary>Input channels of the network. The default value is 6 (x_n plus the 5-shot seismic condition).</summary>
+    public int InChannels { get; init; } = 6;
+
+    /// <summary>Output channels of the network. The default value is 1 (the velocity channel).</summary>
+    public int OutChannels { get; init; } = 1;
+
+    /// <summary>Base channel count (also the sinusoidal time-embedding dimension; the time MLP has 4x this width). The default value is 32.</summary>
+    public int ModelChannels { get; init; } = 32;
+
+    /// <summary>Channel multiplier per resolution level; each level after the first halves the spatial size. The default value is (1, 2, 4, 8).</summary>
+    public IReadOnlyList<int> ChannelMult { get; init; } = [1, 2, 4, 8];
+
+    /// <summary>Residual blocks per level on the way down (the way up has one more). The default value is 2.</summary>
+    public int NumResBlocks { get; init; } = 2;
+
+    /// <summary>
+    /// Downsample factors (1, 2, 4, ...; not pixel sizes) at which self-attention follows each residual block.
+    /// The middle block always attends. The default value is (16, 8).
+    /// </summary>
+    public IReadOnlyList<int> AttentionResolutions { get; init; } = [16, 8];
+
+    /// <summary>Attention heads, used when <see cref="NumHeadChannels"/> is -1. The default value is 4.</summary>
+    public int NumHeads { get; init; } = 4;
+
+    /// <summary>Channels per attention head; when not -1 it overrides <see cref="NumHeads"/> (heads = channels / this). The default value is -1.</summary>
+    public int NumHeadChannels { get; init; } = -1;
+
+    /// <summary>Dropout probability inside the residual blocks, in [0, 1). The default value is 0.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Whether the time embedding modulates the second GroupNorm by scale and shift (FiLM) rather than being added. The default value is true.</summary>
+    public bool UseScaleShiftNorm { get; init; } = true;
+
+    /// <summary>Number of GroupNorm groups; every normalised channel count must be divisible by it (32 in the README state, 16 in the later variants). The default value is 32.</summary>
+    public int GroupNormGroups { get; init; } = 32;
+
+    /// <summary>Whether down/up-sampling uses a learned 3x3 convolution (strided conv down; nearest x2 then conv up) instead of average pooling / plain nearest upsampling. The default value is true.</summary>
+    public bool ConvResample { get; init; } = true;
+
+    /// <summary>The names accepted by <see cref="Preset(string)"/>.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } =
+        ["unet_ch32", "unet_ch64", "i2sb_small", "i2sb_small_cond", "i2sb_large", "i2sb_large_cond"];
+
+    /// <summary>The reference <c>unet_ch32</c> config: 32 channels, mult (1,2,4,8), 2 res blocks, attention at 16 and 8, 4 heads, 6 in / 1 out; 15,852,481 parameters.</summary>
+    public static AdmUNetOptions UnetCh32 => new();
+
+    /// <summary>The reference <c>unet_ch64</c> config: as <see cref="UnetCh32"/> with 64 channels; 63,330,177 parameters.</summary>
+    public static AdmUNetOptions UnetCh64 => new() { ModelChannels = 64 };
+
+    /// <summary>
+    /// The small seismic-conditioned net of the later upstream state: 16 channels, mult (1,2,4), 2 res blocks,
+    /// attention factor 16 (so only the middle block attends), 16 GroupNorm groups, 6 in / 1 out; 950,817 parameters.
+    /// </summary>
+    public static AdmUNetOptions I2sbSmallCond => new()
+    {
+        ModelChannels = 16,
+        ChannelMult = [1, 2, 4],
+        AttentionResolutions = [16],
+        GroupNormGroups = 16,
+    };
+
+    /// <summary>
+    /// <see cref="I2sbSmallCond"/> without the seismic condition: 1 input channel (x_n only, an unconditional
+    /// velocity-to-velocity bridge); 950,097 parameters.
+    /// </summary>
+    public static AdmUNetOptions I2sbSmall => I2sbSmallCond with { InChannels = 1 };
+
+    /// <summary>
+    /// A larger sibling of <see cref="I2sbSmallCond"/> (our choice; the reference names it but the golden set does not
+    /// pin it): 32 channels, mult (1,2,4,4), 2 res blocks, attention at factors 4 and 8 plus the middle block, 16 GroupNorm
+    /// groups, 4 heads, 6 in / 1 out.
+    /// </summary>
+    public static AdmUNetOptions I2sbLargeCond => new()
+    {
+        ModelChannels = 32,
+        ChannelMult = [1, 2, 4, 4],
+        AttentionResolutions = [8, 4],
+        GroupNormGroups = 16,
+    };
+
+    /// <summary><see cref="I2sbLargeCond"/> with 1 input channel (unconditional).</summary>
+    public static AdmUNetOptions I2sbLarge => I2sbLargeCond with { InChannels = 1 };
+
+    /// <summary>Returns a fresh copy of the named preset (case-insensitive; see <see cref="PresetNames"/>).</summary>
+    /// <exception cref="ArgumentException">The name is not a known preset; the message lists the valid names.</exception>
+    public static AdmUNetOptions Preset(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "unet_ch32" => UnetCh32,
+            "unet_ch64" => UnetCh64,
+            "i2sb_small" => I2sbSmall,
+            "i2sb_small_cond" => I2sbSmallCond,
+            "i2sb_large" => I2sbLarge,
+            "i2sb_large_cond" => I2sbLargeCond,
+            _ => throw new ArgumentException(
+                $"Unknown U-Net preset '{name}'. Valid presets: {string.Join(", ", PresetNames)}.", nameof(name)),
+        };
+    }
+
+    /// <summary>Returns a copy with <see cref="InChannels"/> and <see cref="OutChannels"/> set.</summary>
+    public AdmUNetOptions WithChannels(int inChannels, int outChannels) => this with { InChannels = inChannels, OutChannels = outChannels };
+
+    /// <summary>Returns a copy with <see cref="ModelChannels"/> set.</summary>
+    public AdmUNetOptions WithModelChannels(int modelChannels) => this with { ModelChannels = modelChannels };
+
+    /// <summary>Returns a copy with <see cref="ChannelMult"/> set.</summary>
+    public AdmUNetOptions WithChannelMult(params int[] channelMult) => this with { ChannelMult = channelMult };
+
+    /// <summary>Returns a copy with <see cref="NumResBlocks"/> set.</summary>
+    public AdmUNetOptions WithNumResBlocks(int numResBlocks) => this with { NumResBlocks = numResBlocks };
+
+    /// <summary>Returns a copy with <see cref="AttentionResolutions"/> (downsample factors) set.</summary>
+    public AdmUNetOptions WithAttentionResolutions(params int[] downsampleFactors) => this with { AttentionResolutions = downsampleFactors };
+
+    /// <summary>Returns a copy with <see cref="NumHeads"/> and <see cref="NumHeadChannels"/> set.</summary>
+    public AdmUNetOptions WithHeads(int numHeads, int numHeadChannels = -1) => this with { NumHeads = numHeads, NumHeadChannels = numHeadChannels };
+
+    /// <summary>Returns a copy with <see cref="Dropout"/> set.</summary>
+    public AdmUNetOptions WithDropout(double dropout) => this with { Dropout = dropout };
+
+    /// <summary>Returns a copy with <see cref="GroupNormGroups"/> set.</summary>
+    public AdmUNetOptions WithGroupNormGroups(int groups) => this with { GroupNormGroups = groups };
+
+    /// <summary>Returns a copy with <see cref="UseScaleShiftNorm"/> set.</summary>
+    public AdmUNetOptions WithScaleShiftNorm(bool useScaleShiftNorm) => this with { UseScaleShiftNorm = useScaleShiftNorm };
+
+    /// <summary>Returns a copy with <see cref="ConvResample"/> set.</summary>
+    public AdmUNetOptions WithConvResample(bool convResample) => this with { ConvResample = convResample };
+
+    /// <summary>The factor by which the input's height and width must be divisible: 2^(levels - 1).</summary>
+    public int SizeDivisor => 1 << Math.Max(0, ChannelMult.Count - 1);
+
+    /// <summary>
+    /// Checks every field and every combination the network needs (channel counts divisible by the GroupNorm
+    /// groups and by the attention heads).
+    /// </summary>
+    /// <exception cref="ArgumentException">A field is out of range or the combination is unsupported; the message names the option.</exception>
+    public void Validate()
+    {
+        Require(InChannels >= 1, nameof(InChannels), $"must be >= 1 (got {InChannels})");
+        Require(OutChannels >= 1, nameof(OutChannels), $"must be >= 1 (got {OutChannels})");
+        Require(ModelChannels >= 1, nameof(ModelChannels), $"must be >= 1 (got {ModelChannels})");
+        Require(ChannelMult is { Count: > 0 } && ChannelMult.All(m => m >= 1), nameof(ChannelMult),
+            $"must hold at least one multiplier, each >= 1 (got [{Join(ChannelMult)}])");
+        Require(NumResBlocks >= 1, nameof(NumResBlocks), $"must be >= 1 (got {NumResBlocks})");
+        Require(AttentionResolutions is not null && AttentionResolutions.All(f => f >= 1 && (f & (f - 1)) == 0), nameof(AttentionResolutions),
+            $"must hold downsample factors that are powers of two (1, 2, 4, ...), not pixel sizes (got [{Join(AttentionResolutions)}])");
+        Require(Dropout is >= 0 and < 1, nameof(Dropout), $"must be in [0, 1) (got {Dropout})");
+        Require(GroupNormGroups >= 1, nameof(GroupNormGroups), $"must be >= 1 (got {GroupNormGroups})");
+        Require(NumHeadChannels == -1 || NumHeadChannels >= 1, nameof(NumHeadChannels), $"must be -1 (use NumHeads) or >= 1 (got {NumHeadChannels})");
+        Require(NumHeadChannels != -1 || NumHeads >= 1, nameof(NumHeads), $"must be >= 1 (got {NumHeads})");
+
+        // Every GroupNorm in the net normalises a level width (mc * mult) or, on the way up, the concatenation of a level
+        // width and a skip width: all are multiples of gcd over level widths, so checking the level widths suffices.
+        foreach (var width in ChannelMult.Select(m => m * ModelChannels).Distinct())
+        {
+            Require(width % GroupNormGroups == 0, nameof(GroupNormGroups),
+                $"= {GroupNormGroups} does not divide the channel count {width} (ModelChannels {ModelChannels} x ChannelMult [{Join(ChannelMult)}]); use a divisor such as 16 or 8");
+        }
+
+        foreach (var width in AttentionWidths())
+        {
+            if (NumHeadChannels != -1)
+                Require(width % NumHeadChannels == 0, nameof(NumHeadChannels),
+                    $"= {NumHeadChannels} does not divide the attention width {width}");
+            else
+                Require(width % NumHeads == 0, nameof(NumHeads), $"= {NumHeads} does not divide the attention width {width}");
+        }
+    }
+
+    /// <summary>Channel counts of every attention block (those at listed factors, plus the middle block).</summary>
+    private IEnumerable<int> AttentionWidths()
+    {
+        int ds = 1;
+        for (int level = 0; level < ChannelMult.Count; level++)
+        {
+            if (AttentionResolutions.Contains(ds)) yield return ChannelMult[level] * ModelChannels;
+            if (level < ChannelMult.Count - 1) ds *= 2;
+        }
+        yield return ChannelMult[^1] * ModelChannels;
+    }
+
+    private static void Require(bool ok, string option, string message)
+    {
+        if (!ok) throw new ArgumentException($"AdmUNetOptions.{option} {message}.", option);
+    }
+
+    private static string Join(IEnumerable<int>? values) => values is null ? "null" : string.Join(", ", values);
+
+    /// <inheritdoc />
+    public bool Equals(AdmUNetOptions? other) =>
+        other is not null && InChannels == other.InChannels && OutChannels == other.OutChannels && ModelChannels == other.ModelChannels
+        && ChannelMult.SequenceEqual(other.ChannelMult) && NumResBlocks == other.NumResBlocks
+        && AttentionResolutions.SequenceEqual(other.AttentionResolutions) && NumHeads == other.NumHeads
+        && NumHeadChannels == other.NumHeadChannels && Dropout.Equals(other.Dropout) && UseScaleShiftNorm == other.UseScaleShiftNorm
+        && GroupNormGroups == other.GroupNormGroups && ConvResample == other.ConvResample;
+
+    /// <inheritdoc />
+    public override int GetHashCode() =>
+        HashCode.Combine(InChannels, OutChannels, ModelChannels, string.Join(",", ChannelMult), NumResBlocks,
+            string.Join(",", AttentionResolutions), HashCode.Combine(NumHeads, NumHeadChannels, Dropout, UseScaleShiftNorm, GroupNormGroups, ConvResample));
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"AdmUNetOptions {{ In {InChannels}, Out {OutChannels}, ModelChannels {ModelChannels}, ChannelMult [{Join(ChannelMult)}], NumResBlocks {NumResBlocks}, "
+        + $"AttentionResolutions [{Join(AttentionResolutions)}], NumHeads {NumHeads}, NumHeadChannels {NumHeadChannels}, Dropout {Dropout}, "
+        + $"UseScaleShiftNorm {UseScaleShiftNorm}, GroupNormGroups {GroupNormGroups}, ConvResample {ConvResample} }}";
+}

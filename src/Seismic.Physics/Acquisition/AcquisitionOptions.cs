@@ -1,0 +1,132 @@
+namespace Seismic.Physics.Acquisition;
+
+/// <summary>
+/// Acquisition geometry and discretisation of the forward model. The defaults reproduce OpenFWI's recipe (SPEC section 10):
+/// 10 m cells, 120-cell sponge, 1 ms steps, 1000 samples, 15 Hz Ricker, 5 shots at x = 0, 17, 34, 52, 69 and
+/// 70 receivers, all at depth index 1. Use <see cref="OpenFwi"/>, or <see cref="CreateBuilder"/> to change a few values.
+/// Instances are immutable once built; <see cref="Validate"/> runs at build time.
+/// </summary>
+public sealed class AcquisitionOptions
+{
+    /// <summary>The largest Courant number <c>v dt / dx</c> of the undamped scheme: <c>sqrt(3/8)</c> ≈ 0.612.</summary>
+    /// <remarks>
+    /// Leapfrog in time with the 4th-order Laplacian in 2-D is stable when <c>(v dt/dx)^2 * 2 * 16/3 &lt;= 4</c>
+    /// (16/3 is the largest magnitude of the 1-D stencil's symbol, at the Nyquist wavenumber), i.e. Courant &lt;= sqrt(3/8).
+    /// The sponge lowers it slightly; see <see cref="MaxStableCourantNumber"/>. OpenFWI itself stays at or below 0.45.
+    /// </remarks>
+    public static readonly double MaxCourantNumber = Math.Sqrt(3.0 / 8.0);
+
+    /// <summary>The OpenFWI shot positions along x (depth index 1): 0, 17, 34, 52, 69.</summary>
+    public static IReadOnlyList<int> OpenFwiShotColumns { get; } = [0, 17, 34, 52, 69];
+
+    /// <summary>OpenFWI's acquisition for a 70 x 70 model (all defaults).</summary>
+    public static AcquisitionOptions OpenFwi { get; } = CreateBuilder().Build();
+
+    internal AcquisitionOptions(double dx, double dt, int timeSamples, double frequency, int boundaryCells,
+                                IReadOnlyList<GridPoint> sources, IReadOnlyList<GridPoint> receivers, int modelDepth, int modelWidth)
+    {
+        Dx = dx;
+        Dt = dt;
+        TimeSamples = timeSamples;
+        Frequency = frequency;
+        BoundaryCells = boundaryCells;
+        Sources = sources;
+        Receivers = receivers;
+        ModelDepth = modelDepth;
+        ModelWidth = modelWidth;
+        Validate();
+    }
+
+    /// <summary>Grid spacing in metres, the same along depth and distance. The default value is 10.</summary>
+    public double Dx { get; }
+
+    /// <summary>Time step and sample interval in seconds. The default value is 0.001.</summary>
+    public double Dt { get; }
+
+    /// <summary>Number of time steps, which is also the number of recorded samples. The default value is 1000.</summary>
+    public int TimeSamples { get; }
+
+    /// <summary>Peak frequency of the Ricker source wavelet in Hz. The default value is 15.</summary>
+    public double Frequency { get; }
+
+    /// <summary>Sponge width in cells on every side (the model is padded by edge replication). The default value is 120.</summary>
+    public int BoundaryCells { get; }
+
+    /// <summary>Source cells, one per shot, in model coordinates. The default is 5 shots at depth 1, x = 0, 17, 34, 52, 69.</summary>
+    public IReadOnlyList<GridPoint> Sources { get; }
+
+    /// <summary>Receiver cells, shared by all shots, in model coordinates. The default is 70 receivers at depth 1, x = 0..69.</summary>
+    public IReadOnlyList<GridPoint> Receivers { get; }
+
+    /// <summary>Depth (rows) of the velocity models this acquisition accepts. The default value is 70.</summary>
+    public int ModelDepth { get; }
+
+    /// <summary>Width (columns) of the velocity models this acquisition accepts. The default value is 70.</summary>
+    public int ModelWidth { get; }
+
+    /// <summary>Number of shots (<see cref="Sources"/> count).</summary>
+    public int ShotCount => Sources.Count;
+
+    /// <summary>Number of receivers (<see cref="Receivers"/> count).</summary>
+    public int ReceiverCount => Receivers.Count;
+
+    /// <summary>Elements of one velocity model: <c>ModelDepth * ModelWidth</c>.</summary>
+    public int ModelSize => ModelDepth * ModelWidth;
+
+    /// <summary>Elements of one sample's seismic data: <c>shots * time samples * receivers</c>.</summary>
+    public int SeismicSize => ShotCount * TimeSamples * ReceiverCount;
+
+    /// <summary>Shape of one sample's seismic data: (shots, time samples, receivers).</summary>
+    public int[] SeismicShape => [ShotCount, TimeSamples, ReceiverCount];
+
+    /// <summary>
+    /// The stability limit of the Courant number <c>v_max dt / dx</c> for a model whose slowest velocity is
+    /// <paramref name="minVelocity"/>. The sponge's damping term <c>kappa (p_old - p)</c> turns the per-mode recursion into
+    /// <c>z^2 - (2 - kappa - lambda) z + (1 - kappa) = 0</c>, stable for <c>lambda = (v dt/dx)^2 * 32/3 &lt;= 4 - 2 kappa</c>;
+    /// the strongest damping, at the outer edge, is <c>kappa = 3 vmin ln(1e7) dt / (2 (nbc - 1) dx)</c> (it grows with vmin).
+    /// So the limit is <c>sqrt(3 (2 - kappa) / 16)</c>: about 0.608 for vmin = 1500 m/s and 0.598 for 4500 m/s with the defaults.
+    /// </summary>
+    /// <param name="minVelocity">The model's minimum velocity, m/s.</param>
+    public double MaxStableCourantNumber(double minVelocity)
+    {
+        double kappa = 3 * minVelocity * Math.Log(1e7) * Dt / (2 * (BoundaryCells - 1) * Dx);
+        return Math.Sqrt(3 * Math.Max(2 - kappa, 0) / 16);
+    }
+
+    /// <summary>Largest velocity in m/s that keeps a model with minimum velocity <paramref name="minVelocity"/> stable (see <see cref="MaxStableCourantNumber"/>).</summary>
+    /// <param name="minVelocity">The model's minimum velocity, m/s.</param>
+    public double MaxStableVelocity(double minVelocity) => MaxStableCourantNumber(minVelocity) * Dx / Dt;
+
+    /// <summary>A builder starting from the OpenFWI defaults.</summary>
+    public static AcquisitionOptionsBuilder CreateBuilder() => new();
+
+    /// <summary>A builder starting from this instance's values.</summary>
+    public AcquisitionOptionsBuilder ToBuilder() => new(this);
+
+    /// <summary>Checks every value; called when the options are built.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside its allowed range; the message names the option.</exception>
+    public void Validate()
+    {
+        static void Require(bool ok, string name, object value, string range)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{name} must be {range}, got {value}.");
+        }
+
+        Require(double.IsFinite(Dx) && Dx > 0, nameof(Dx), Dx, "a positive finite number of metres");
+        Require(double.IsFinite(Dt) && Dt > 0, nameof(Dt), Dt, "a positive finite number of seconds");
+        Require(TimeSamples >= 1, nameof(TimeSamples), TimeSamples, ">= 1");
+        Require(double.IsFinite(Frequency) && Frequency > 0 && Frequency * Dt < 0.5, nameof(Frequency), Frequency,
+            "positive and below the Nyquist frequency 1/(2 dt)");
+        Require(BoundaryCells >= 2, nameof(BoundaryCells), BoundaryCells, ">= 2 (the stencil reaches 2 cells)");
+        Require(ModelDepth >= 1, nameof(ModelDepth), ModelDepth, ">= 1");
+        Require(ModelWidth >= 1, nameof(ModelWidth), ModelWidth, ">= 1");
+        Require(Sources.Count >= 1, nameof(Sources), Sources.Count, "at least one source");
+        Require(Receivers.Count >= 1, nameof(Receivers), Receivers.Count, "at least one receiver");
+        foreach (var s in Sources)
+            Require(Inside(s), nameof(Sources), s, $"inside the {ModelDepth} x {ModelWidth} model");
+        foreach (var r in Receivers)
+            Require(Inside(r), nameof(Receivers), r, $"inside the {ModelDepth} x {ModelWidth} model");
+    }
+
+    private bool Inside(GridPoint p) => p.Z >= 0 && p.Z < ModelDepth && p.X >= 0 && p.X < ModelWidth;
+}

@@ -1,0 +1,55 @@
+using Seismic.Tests;
+
+namespace Seismic.Models.Tests.UNet;
+
+public class AdmUNetArchitectureTests
+{
+    [Theory]
+    [InlineData("unet_ch32")]
+    [InlineData("unet_ch64")]
+    public void Full_presets_match_the_reference_state_dict(string name)
+    {
+        var golden = Golden.Cases("unet_architecture").Single(c => c.GetProperty("name").GetString() == name);
+        var expected = golden.GetProperty("state_dict_shapes").EnumerateObject()
+            .Select(p => (p.Name, Shape: p.Value.EnumerateArray().Select(e => e.GetInt64()).ToArray())).ToList();
+
+        using var net = AdmUNet.FromPreset(name);
+        var actual = net.state_dict().Select(kv => (kv.Key, Shape: kv.Value.shape)).ToList();
+
+        Assert.Equal(expected.Select(e => e.Name), actual.Select(a => a.Key));          // names and order
+        for (int i = 0; i < expected.Count; i++)
+            Assert.True(expected[i].Shape.SequenceEqual(actual[i].Shape), $"{expected[i].Name}: [{string.Join(",", actual[i].Shape)}]");
+        Assert.Equal(golden.GetProperty("parameters").GetInt64(), net.ParameterCount);
+    }
+
+    [Fact]
+    public void Parameter_totals_are_exact()
+    {
+        using var ch32 = AdmUNet.FromPreset("unet_ch32");
+        Assert.Equal(15_852_481, ch32.ParameterCount);
+        using var small = AdmUNet.FromPreset("i2sb_small_cond");
+        Assert.Equal(950_817, small.ParameterCount);
+        using var smallUncond = AdmUNet.FromPreset("i2sb_small");
+        Assert.Equal(950_097, smallUncond.ParameterCount);          // only the first conv differs: 5 x 16 x 3 x 3 fewer
+        using var large = AdmUNet.FromPreset("i2sb_large_cond");
+        Assert.Equal(6_930_369, large.ParameterCount);
+    }
+
+    [Fact]
+    public void Tiny_config_matches_the_golden_shapes()
+    {
+        var golden = TestNets.TinyCase;
+        using var net = new AdmUNet(TestNets.TinyOptions);
+        var expected = golden.GetProperty("state_dict_shapes").EnumerateObject().Select(p => p.Name);
+        Assert.Equal(expected, net.state_dict().Keys);
+        Assert.Equal(golden.GetProperty("parameters").GetInt64(), net.ParameterCount);
+    }
+
+    [Fact]
+    public void Small_preset_attends_only_in_the_middle()
+    {
+        using var net = AdmUNet.FromPreset("i2sb_small_cond");
+        var qkv = net.state_dict().Keys.Where(k => k.EndsWith(".qkv.weight", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["middle_block.1.qkv.weight"], qkv);
+    }
+}
