@@ -47,6 +47,12 @@ public sealed class TrainingOptions
     /// <summary>U-Net preset (<c>--model</c>): unet_ch32, unet_ch64, i2sb_small, i2sb_small_cond, i2sb_large, i2sb_large_cond. The default value is <c>unet_ch32</c>.</summary>
     public string Model { get; set; } = "unet_ch32";
 
+    /// <summary>
+    /// A custom U-Net architecture; when set it replaces the <see cref="Model"/> preset (e.g. a tiny network for
+    /// tests or a CPU quickstart). The default value is null.
+    /// </summary>
+    public Seismic.Models.AdmUNetOptions? Network { get; set; }
+
     /// <summary>The network predicts x0 instead of the noise-like label (<c>--pred-x0</c>). The default value is false.</summary>
     public bool PredX0 { get; set; }
 
@@ -81,10 +87,6 @@ public sealed class TrainingOptions
     /// <summary>Shot/trace dropout augmentation of the condition (README state). The default value is true.</summary>
     public bool ShotTraceDropout { get; set; } = true;
 
-    /// <summary>Use the seismic condition at all; false trains an unconditional bridge. The default value is true.</summary>
-    public bool Conditional { get; set; } = true;
-
-    // ----- optimisation -----
 
     /// <summary>Samples per optimiser iteration (<c>--batch-size</c>). The default value is 256.</summary>
     public int BatchSize { get; set; } = 256;

@@ -12,7 +12,8 @@ internal static class CliAction
             return body();
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException
-                                      or NotSupportedException or FormatException or UnauthorizedAccessException)
+                                      or NotSupportedException or FormatException or UnauthorizedAccessException
+                                      or InvalidDataException)
         {
             Console.Error.WriteLine($"error: {OneLine(e.Message)}");
             return e is ArgumentException ? 2 : 1;

@@ -1,14 +1,33 @@
 using System.CommandLine;
+using System.Globalization;
+using Seismic.Training;
 
 namespace Seismic.I2sb.Cli.Commands;
 
-/// <summary>The `evaluate` verb (placeholder until its issue lands).</summary>
+/// <summary>The <c>evaluate</c> verb: metrics over a whole split, written as a JSON report, plus figures.</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var command = new Command("evaluate", "Not available yet in this build.");
-        command.SetAction(_ => CliAction.Run(() => throw new NotSupportedException("'evaluate' is not implemented yet in this build.")));
+        var command = new Command("evaluate", "Evaluate a checkpoint on a split: MAE, MSE, RMSE, SSIM at S x S and 70 x 70, MAE in m/s; writes report.json and figures.");
+        foreach (var o in SamplingOptions.All()) command.Options.Add(o);
+        command.SetAction(parse => CliAction.Run(() =>
+        {
+            var ckpt = parse.GetValue(SamplingOptions.Ckpt)!;
+            using var model = BridgeModel.FromCheckpoint(ckpt, parse.GetValue(SamplingOptions.Gpu));
+            using var dataset = SamplingOptions.OpenDataset(parse, model);
+            var outDir = parse.GetValue(SamplingOptions.OutDir)!;
+            int figures = parse.GetValue(SamplingOptions.Figures);
+            var report = SamplingOptions.Evaluate(model, dataset, SamplingOptions.Evaluation(parse),
+                batch => SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures));
+            report = report with { Checkpoint = Path.GetFullPath(ckpt) };
+            var path = Path.Combine(outDir, "report.json");
+            report.Save(path);
+            var c = CultureInfo.InvariantCulture;
+            Console.WriteLine($"{report.Samples} samples, NFE {report.Nfe}: prediction MAE {report.Prediction.Mae.ToString("F4", c)} ({report.Prediction.MaeMetersPerSecond.ToString("F1", c)} m/s) SSIM {report.Prediction.Ssim.ToString("F4", c)}; " +
+                              $"input x1 MAE {report.Input.Mae.ToString("F4", c)} SSIM {report.Input.Ssim.ToString("F4", c)}; report: {path}");
+            return 0;
+        }));
         return command;
     }
 }

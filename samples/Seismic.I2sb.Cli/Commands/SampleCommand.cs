@@ -1,14 +1,37 @@
 using System.CommandLine;
+using Seismic.Data.Npy;
+using Seismic.Training;
 
 namespace Seismic.I2sb.Cli.Commands;
 
-/// <summary>The `sample` verb (placeholder until its issue lands).</summary>
+/// <summary>The <c>sample</c> verb: predictions for a split from a checkpoint, as .npy in m/s, plus figures.</summary>
 internal static class SampleCommand
 {
     public static Command Create()
     {
-        var command = new Command("sample", "Not available yet in this build.");
-        command.SetAction(_ => CliAction.Run(() => throw new NotSupportedException("'sample' is not implemented yet in this build.")));
+        var command = new Command("sample", "Sample velocity models for a dataset split from a checkpoint; writes prediction.npy (m/s) and figures.");
+        foreach (var o in SamplingOptions.All()) command.Options.Add(o);
+        command.SetAction(parse => CliAction.Run(() =>
+        {
+            using var model = BridgeModel.FromCheckpoint(parse.GetValue(SamplingOptions.Ckpt)!, parse.GetValue(SamplingOptions.Gpu));
+            using var dataset = SamplingOptions.OpenDataset(parse, model);
+            var outDir = parse.GetValue(SamplingOptions.OutDir)!;
+            int figures = parse.GetValue(SamplingOptions.Figures);
+            var predictions = new List<float>();
+            var inputs = new List<float>();
+            int count = 0, size = model.Options.ImageSize;
+            var report = SamplingOptions.Evaluate(model, dataset, SamplingOptions.Evaluation(parse), batch =>
+            {
+                predictions.AddRange(batch.Prediction.Select(v => v * 1500f + 3000f));
+                inputs.AddRange(batch.Input.Select(v => v * 1500f + 3000f));
+                count += batch.Indices.Length;
+                SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures);
+            });
+            NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), predictions.ToArray(), [count, 1, size, size]);
+            NpyWriter.Write(Path.Combine(outDir, "input_x1.npy"), inputs.ToArray(), [count, 1, size, size]);
+            Console.WriteLine($"Sampled {count} velocity models (NFE {report.Nfe}) in {report.Seconds:F1} s -> {Path.Combine(outDir, "prediction.npy")} (m/s, ({count}, 1, {size}, {size}))");
+            return 0;
+        }));
         return command;
     }
 }

@@ -1,14 +1,146 @@
 using System.CommandLine;
+using Seismic.I2sb.Cli.Terminal;
+using Seismic.Training;
 
 namespace Seismic.I2sb.Cli.Commands;
 
-/// <summary>The `train` verb (placeholder until its issue lands).</summary>
+/// <summary>
+/// The <c>train</c> verb: every flag of the reference README with its spelling and default, mapped one to one onto
+/// <see cref="TrainingOptions"/>, plus save/validation frequencies, guidance and a time limit.
+/// </summary>
 internal static class TrainCommand
 {
+    private static readonly TrainingOptions Defaults = new();
+
+    // Reference flags.
+    internal static readonly Option<string> ResultDir = new("--result-dir") { Description = "Folder for results (checkpoints, figures, logs).", DefaultValueFactory = _ => Defaults.ResultDir };
+    internal static readonly Option<string> DatasetDir = new("--dataset-dir") { Description = "OpenFWI-format dataset folder with train/ and val/.", Required = true };
+    internal static readonly Option<string> DatasetName = new("--dataset-name") { Description = "OpenFWI dataset name, e.g. FlatVel_A.", DefaultValueFactory = _ => Defaults.DatasetName };
+    internal static readonly Option<string> Name = new("--name") { Description = "Run name; results go to RESULT_DIR/NAME.", DefaultValueFactory = _ => Defaults.Name };
+    internal static readonly Option<int> Seed = new("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => Defaults.Seed };
+    internal static readonly Option<int> MasterPort = new("--master-port") { Description = "Distributed port (accepted for compatibility; single process only).", DefaultValueFactory = _ => 6020 };
+    internal static readonly Option<string?> Ckpt = new("--ckpt") { Description = "Checkpoint to resume from." };
+    internal static readonly Option<string?> Gpu = new("--gpu") { Description = "GPU index N (cuda:N); default: CUDA when available, else CPU. 'cpu' forces the CPU." };
+    internal static readonly Option<string> Model = new("--model") { Description = "U-Net preset: unet_ch32, unet_ch64, i2sb_small, i2sb_small_cond, i2sb_large, i2sb_large_cond.", DefaultValueFactory = _ => Defaults.Model };
+    internal static readonly Option<int> ImageSize = new("--image-size") { Description = "Image size S (multiple of 8).", DefaultValueFactory = _ => Defaults.ImageSize };
+    internal static readonly Option<string> Corrupt = new("--corrupt") { Description = "Corruption preset x0 -> x1.", DefaultValueFactory = _ => Defaults.Corrupt };
+    internal static readonly Option<int> ValBatches = new("--val-batches") { Description = "Validation batches sampled at NFE = 1.", DefaultValueFactory = _ => Defaults.ValBatches };
+    internal static readonly Option<double> T0 = new("--t0") { Description = "Start of the network time input range.", DefaultValueFactory = _ => Defaults.T0 };
+    internal static readonly Option<double> T = new("--T") { Description = "End of the network time input range.", DefaultValueFactory = _ => Defaults.T };
+    internal static readonly Option<int> Interval = new("--interval") { Description = "Number of bridge steps N (even).", DefaultValueFactory = _ => Defaults.Interval };
+    internal static readonly Option<double> BetaMax = new("--beta-max") { Description = "Maximum beta of the schedule.", DefaultValueFactory = _ => Defaults.BetaMax };
+    internal static readonly Option<double> DropCond = new("--drop_cond") { Description = "Probability of dropping the condition per sample.", DefaultValueFactory = _ => Defaults.DropCond };
+    internal static readonly Option<bool> PredX0 = new("--pred-x0") { Description = "The network predicts x0." };
+    internal static readonly Option<bool> OtOde = new("--ot-ode") { Description = "Optimal-transport ODE bridge (no noise)." };
+    internal static readonly Option<bool> ClipDenoise = new("--clip-denoise") { Description = "Clamp x0_hat to [-1, 1] while sampling." };
+    internal static readonly Option<int> BatchSize = new("--batch-size") { Description = "Samples per optimiser iteration.", DefaultValueFactory = _ => Defaults.BatchSize };
+    internal static readonly Option<int> Microbatch = new("--microbatch") { Description = "Samples per forward/backward pass (gradients summed).", DefaultValueFactory = _ => Defaults.Microbatch };
+    internal static readonly Option<int> NumItr = new("--num-itr") { Description = "Optimiser iterations.", DefaultValueFactory = _ => Defaults.NumIterations };
+    internal static readonly Option<double> Lr = new("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => Defaults.LearningRate };
+    internal static readonly Option<double> LrGamma = new("--lr-gamma") { Description = "Learning-rate decay every --lr-step iterations (none when >= 1).", DefaultValueFactory = _ => Defaults.LrGamma };
+    internal static readonly Option<double?> ClipGradNorm = new("--clip_grad_norm") { Description = "Gradient-norm clipping threshold (off by default)." };
+    internal static readonly Option<double> Ema = new("--ema") { Description = "EMA decay.", DefaultValueFactory = _ => Defaults.EmaDecay };
+    internal static readonly Option<string?> LogWriter = new("--log-writer") { Description = "Log writer: tensorboard (event files in the run folder) or unset." };
+    internal static readonly Option<string?> JsonDataConfig = new("--json-data-config") { Description = "OpenFWI dataset_config.json with bounds to use instead of the embedded table." };
+
+    // Multi-node flags: accepted, single process only.
+    internal static readonly Option<int> NumProcNode = new("--num-proc-node") { Description = "Nodes (only 1 is supported yet).", DefaultValueFactory = _ => 1 };
+    internal static readonly Option<int> NodeRank = new("--node-rank") { Description = "This node's rank (only 0 is supported yet).", DefaultValueFactory = _ => 0 };
+    internal static readonly Option<string> MasterAddress = new("--master-address") { Description = "Distributed master address (accepted; single process only).", DefaultValueFactory = _ => "localhost" };
+    internal static readonly Option<int> NGpuPerNode = new("--n-gpu-per-node") { Description = "Processes per node (only 1 is supported yet).", DefaultValueFactory = _ => 1 };
+
+    // What a user needs on top.
+    internal static readonly Option<int> LrStep = new("--lr-step") { Description = "Iterations between learning-rate decays.", DefaultValueFactory = _ => Defaults.LrStep };
+    internal static readonly Option<double> L2Norm = new("--l2-norm") { Description = "AdamW weight decay.", DefaultValueFactory = _ => Defaults.WeightDecay };
+    internal static readonly Option<int> SaveEvery = new("--save-every") { Description = "Iterations between checkpoints.", DefaultValueFactory = _ => Defaults.SaveEvery };
+    internal static readonly Option<int> ValEvery = new("--val-every") { Description = "Iterations between validations.", DefaultValueFactory = _ => Defaults.ValidateEvery };
+    internal static readonly Option<int> LogEvery = new("--log-every") { Description = "Iterations between log lines.", DefaultValueFactory = _ => Defaults.LogEvery };
+    internal static readonly Option<double> Guidance = new("--guidance") { Description = "Guidance weight used by validation sampling (0: one conditional call).", DefaultValueFactory = _ => Defaults.Guidance };
+    internal static readonly Option<string?> CacheDir = new("--cache-dir") { Description = "Where LMDB caches live (default: inside each split folder)." };
+    internal static readonly Option<double?> TimeLimit = new("--time-limit") { Description = "Stop after this many minutes (checkpoint kept)." };
+    internal static readonly Option<bool> NoShotTraceDropout = new("--no-shot-trace-dropout") { Description = "Disable the shot/trace dropout augmentation of the condition." };
+
     public static Command Create()
     {
-        var command = new Command("train", "Not available yet in this build.");
-        command.SetAction(_ => CliAction.Run(() => throw new NotSupportedException("'train' is not implemented yet in this build.")));
+        var command = new Command("train", "Train the conditional bridge on an OpenFWI-format dataset.");
+        foreach (var o in AllOptions()) command.Options.Add(o);
+        command.SetAction(parse => CliAction.Run(() =>
+        {
+            var options = Bind(parse);
+            Directory.CreateDirectory(options.RunDir);
+            var logger = new ConsoleLogger();
+            using var trainer = Trainer.CreateBuilder().Options(options).Logger(logger).Build();
+            var figures = Path.Combine(options.RunDir, "figures");
+            trainer.Validated += v =>
+            {
+                Directory.CreateDirectory(figures);
+                ResultFigures.Comparison(Path.Combine(figures, $"val_itr{v.Iteration:D7}.png"), v.Example);
+            };
+            var result = ProgressDisplay.Run("train", progress =>
+            {
+                trainer.IterationCompleted += p => progress.Report(new ProgressUpdate(p.Iteration, p.Total, $"loss {p.Loss:F4}"));
+                return trainer.Run();
+            });
+            Console.WriteLine($"Trained {result.Iterations} iterations ({result.StopReason}) in {result.Elapsed:hh\\:mm\\:ss}; checkpoint: {result.CheckpointPath}");
+            return 0;
+        }));
         return command;
+    }
+
+    internal static IEnumerable<Option> AllOptions() =>
+    [
+        ResultDir, DatasetDir, DatasetName, Name, Seed, MasterPort, Ckpt, Gpu, Model, ImageSize, Corrupt, ValBatches, T0, T,
+        Interval, BetaMax, DropCond, PredX0, OtOde, ClipDenoise, BatchSize, Microbatch, NumItr, Lr, LrGamma, ClipGradNorm, Ema,
+        LogWriter, JsonDataConfig, NumProcNode, NodeRank, MasterAddress, NGpuPerNode, LrStep, L2Norm, SaveEvery, ValEvery,
+        LogEvery, Guidance, CacheDir, TimeLimit, NoShotTraceDropout,
+    ];
+
+    /// <summary>Maps the parsed flags onto <see cref="TrainingOptions"/> and validates them.</summary>
+    internal static TrainingOptions Bind(ParseResult parse)
+    {
+        if (parse.GetValue(NumProcNode) != 1 || parse.GetValue(NGpuPerNode) != 1 || parse.GetValue(NodeRank) != 0)
+            throw new NotSupportedException("multi-process training (--num-proc-node, --n-gpu-per-node, --node-rank) is not supported yet; run one process per node with the defaults");
+        var o = new TrainingOptions
+        {
+            ResultDir = parse.GetValue(ResultDir)!,
+            DatasetDir = parse.GetValue(DatasetDir)!,
+            DatasetName = parse.GetValue(DatasetName)!,
+            Name = parse.GetValue(Name)!,
+            Seed = parse.GetValue(Seed),
+            ResumeFrom = parse.GetValue(Ckpt),
+            Device = parse.GetValue(Gpu),
+            Model = parse.GetValue(Model)!,
+            ImageSize = parse.GetValue(ImageSize),
+            Corrupt = parse.GetValue(Corrupt)!,
+            ValBatches = parse.GetValue(ValBatches),
+            T0 = parse.GetValue(T0),
+            T = parse.GetValue(T),
+            Interval = parse.GetValue(Interval),
+            BetaMax = parse.GetValue(BetaMax),
+            DropCond = parse.GetValue(DropCond),
+            PredX0 = parse.GetValue(PredX0),
+            OtOde = parse.GetValue(OtOde),
+            ClipDenoise = parse.GetValue(ClipDenoise),
+            BatchSize = parse.GetValue(BatchSize),
+            Microbatch = parse.GetValue(Microbatch),
+            NumIterations = parse.GetValue(NumItr),
+            LearningRate = parse.GetValue(Lr),
+            LrGamma = parse.GetValue(LrGamma),
+            ClipGradNorm = parse.GetValue(ClipGradNorm),
+            EmaDecay = parse.GetValue(Ema),
+            LogWriter = parse.GetValue(LogWriter),
+            DataConfigPath = parse.GetValue(JsonDataConfig),
+            LrStep = parse.GetValue(LrStep),
+            WeightDecay = parse.GetValue(L2Norm),
+            SaveEvery = parse.GetValue(SaveEvery),
+            ValidateEvery = parse.GetValue(ValEvery),
+            LogEvery = parse.GetValue(LogEvery),
+            Guidance = parse.GetValue(Guidance),
+            CacheDir = parse.GetValue(CacheDir),
+            ShotTraceDropout = !parse.GetValue(NoShotTraceDropout),
+            TimeLimit = parse.GetValue(TimeLimit) is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
+        };
+        o.Validate();
+        return o;
     }
 }

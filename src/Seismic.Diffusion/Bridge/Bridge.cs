@@ -1,4 +1,5 @@
 using Seismic.Diffusion.Internal;
+using Seismic.Diffusion.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,6 +29,7 @@ public sealed class Bridge : IDisposable
     {
         options ??= new BridgeOptions();
         options.Validate();
+        TorchRuntime.EnsureAvailable();
         Schedule = BridgeSchedule.Create(options.Interval, options.BetaMax);
         Parameterization = options.Parameterization;
         OtOde = options.OtOde;

@@ -5,7 +5,8 @@ namespace Seismic.Diffusion.Runtime;
 /// <summary>
 /// Checks that libtorch can be loaded and chooses devices. TorchSharp reports a missing native prerequisite as a
 /// bare <see cref="TypeInitializationException"/> on the first tensor; this turns it into a message that names
-/// the cause and the fix.
+/// the cause and the fix. It also switches libtorch's oneDNN CPU kernels off on x86-64 Linux (unless <c>SEISMIC_I2SB_ONEDNN=1</c>):
+/// their multi-threaded convolution backward returns NaN gradients on some CPUs (docs/troubleshooting.md).
 /// </summary>
 public static class TorchRuntime
 {
@@ -15,6 +16,16 @@ public static class TorchRuntime
     public static void EnsureAvailable()
     {
         if (LoadFailure.Value is { } e) throw e;
+    }
+
+    /// <summary>True when this library switched libtorch's oneDNN CPU kernels off (see <see cref="TorchRuntime"/>).</summary>
+    public static bool OneDnnDisabled
+    {
+        get
+        {
+            EnsureAvailable();
+            return OneDnnGuard.Disabled;
+        }
     }
 
     /// <summary>True when a CUDA device is usable (always false with the CPU backend).</summary>
@@ -64,6 +75,7 @@ public static class TorchRuntime
         try
         {
             using var probe = torch.zeros(1);
+            OneDnnGuard.Apply();
             return null;
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)

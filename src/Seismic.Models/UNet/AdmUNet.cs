@@ -1,3 +1,4 @@
+using Seismic.Diffusion.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -44,6 +45,7 @@ public sealed class AdmUNet : Module<Tensor, Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        TorchRuntime.EnsureAvailable(); // also applies the CPU convolution work-around before the first backward
         Options = options;
 
         int mc = options.ModelChannels;

@@ -4,9 +4,8 @@ using static TorchSharp.torch;
 namespace Seismic.Models.Tests.UNet;
 
 /// <summary>
-/// Guards the oneDNN work-around (test.runsettings caps ONEDNN_MAX_CPU_ISA): without it, libtorch 2.10 on an AVX-512
-/// CPU returned NaN input gradients from conv2d backward about half of the time for these shapes (first call per shape,
-/// 2 threads). If this fails, the environment lost the cap; see docs/models.md.
+/// Guards the oneDNN work-around (TorchRuntime switches libtorch's oneDNN CPU kernels off): without it, libtorch 2.10 on
+/// an AVX-512 CPU returned NaN input gradients from conv2d backward for these shapes (first call per shape, 2 threads).
 /// </summary>
 [Collection("torch")]
 public class ConvolutionGradientTests
@@ -14,6 +13,7 @@ public class ConvolutionGradientTests
     [Fact]
     public void Conv2d_input_gradients_are_finite()
     {
+        Seismic.Diffusion.Runtime.TorchRuntime.EnsureAvailable();
         foreach (var (cin, cout, size) in new[] { (32, 1, 8), (16, 4, 8), (32, 1, 9), (16, 2, 16), (32, 1, 64) })
         {
             torch.manual_seed(5);

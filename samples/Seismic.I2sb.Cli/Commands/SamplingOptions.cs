@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Seismic.Data.Loading;
+using Seismic.Data.OpenFwi;
+using Seismic.Diffusion.Sampling;
+using Seismic.I2sb.Cli.Terminal;
+using Seismic.Training;
+using Seismic.Training.Evaluation;
+
+namespace Seismic.I2sb.Cli.Commands;
+
+/// <summary>Flags shared by <c>sample</c> and <c>evaluate</c>: which checkpoint, which data, how to sample.</summary>
+internal static class SamplingOptions
+{
+    public static readonly Option<string> Ckpt = new("--ckpt") { Description = "Checkpoint written by 'train'.", Required = true };
+    public static readonly Option<string?> DatasetDir = new("--dataset-dir") { Description = "Dataset folder (default: the one the model was trained on)." };
+    public static readonly Option<string?> DatasetName = new("--dataset-name") { Description = "Dataset name (default: the training dataset's)." };
+    public static readonly Option<string> Split = new("--split") { Description = "train or val.", DefaultValueFactory = _ => "val" };
+    public static readonly Option<int> Nfe = new("--nfe") { Description = "Network evaluations per sample (1 .. interval-1).", DefaultValueFactory = _ => 1 };
+    public static readonly Option<double> Guidance = new("--guidance") { Description = "Guidance weight w (0: one conditional call).", DefaultValueFactory = _ => 0 };
+    public static readonly Option<string> GuidanceFormula = new("--guidance-formula") { Description = "classic: (1+w) cond - w uncond; mixture: w cond + (1-w) uncond.", DefaultValueFactory = _ => "classic" };
+    public static readonly Option<bool> Deterministic = new("--deterministic") { Description = "Sample without noise (for SDE-trained models)." };
+    public static readonly Option<int?> MaxSamples = new("--max-samples") { Description = "Evaluate at most this many samples." };
+    public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Samples per batch.", DefaultValueFactory = _ => 16 };
+    public static readonly Option<int> Seed = new("--seed") { Description = "Seed of corruption draws and sampler noise.", DefaultValueFactory = _ => 0 };
+    public static readonly Option<string?> Gpu = new("--gpu") { Description = "Device: cpu, cuda, cuda:N or N (default: CUDA when available)." };
+    public static readonly Option<string> OutDir = new("--out-dir") { Description = "Output folder.", Required = true };
+    public static readonly Option<int> Figures = new("--figures") { Description = "Samples to draw as figures.", DefaultValueFactory = _ => 4 };
+
+    public static IEnumerable<Option> All() =>
+        [Ckpt, DatasetDir, DatasetName, Split, Nfe, Guidance, GuidanceFormula, Deterministic, MaxSamples, BatchSize, Seed, Gpu, OutDir, Figures];
+
+    public static EvaluationOptions Evaluation(ParseResult parse) => new()
+    {
+        Nfe = parse.GetValue(Nfe),
+        Guidance = parse.GetValue(Guidance),
+        GuidanceFormula = parse.GetValue(GuidanceFormula)!.ToLowerInvariant() switch
+        {
+            "classic" => Seismic.Diffusion.Sampling.GuidanceFormula.Classic,
+            "mixture" => Seismic.Diffusion.Sampling.GuidanceFormula.Mixture,
+            var other => throw new ArgumentException($"--guidance-formula must be classic or mixture, got '{other}'"),
+        },
+        Deterministic = parse.GetValue(Deterministic),
+        MaxSamples = parse.GetValue(MaxSamples),
+        BatchSize = parse.GetValue(BatchSize),
+        Seed = parse.GetValue(Seed),
+        TrajectoryLogCount = 5,
+    };
+
+    /// <summary>Opens the split the model was trained on (or the one the flags name), cached at the model's image size.</summary>
+    public static SeismicDataset OpenDataset(ParseResult parse, BridgeModel model)
+    {
+        var o = model.Options;
+        var split = DatasetSplits.Parse(parse.GetValue(Split)!);
+        var builder = SeismicDataset.Builder()
+            .FromDirectory(parse.GetValue(DatasetDir) ?? o.DatasetDir)
+            .Dataset(parse.GetValue(DatasetName) ?? o.DatasetName)
+            .Split(split)
+            .ImageSize(o.ImageSize);
+        if (o.DataConfigPath is not null) builder.Config(o.DataConfigPath);
+        return ProgressDisplay.Run($"cache {split.FolderName()}", progress =>
+            builder.Progress(new Progress<Seismic.Data.Cache.CacheBuildProgress>(p => progress.Report(new ProgressUpdate(p.Done, p.Total)))).Build());
+    }
+
+    /// <summary>Runs the evaluator with a progress display, handing every batch to <paramref name="onBatch"/>.</summary>
+    public static EvaluationReport Evaluate(BridgeModel model, SeismicDataset dataset, EvaluationOptions options, Action<PredictionBatch> onBatch) =>
+        ProgressDisplay.Run($"sample NFE {options.Nfe}", progress =>
+            new Evaluator(model, options).Evaluate(dataset,
+                new Progress<(int Done, int Total)>(p => progress.Report(new ProgressUpdate(p.Done, p.Total))), onBatch));
+
+    /// <summary>Writes comparison figures of the first samples and the trajectory of the first batch.</summary>
+    public static void WriteFigures(string dir, PredictionBatch batch, ref int remaining)
+    {
+        int s = batch.Size, n = s * s;
+        Directory.CreateDirectory(dir);
+        for (int i = 0; i < batch.Indices.Length && remaining > 0; i++, remaining--)
+            ResultFigures.Comparison(Path.Combine(dir, $"sample{batch.Indices[i]}.png"), s,
+                batch.Truth.AsSpan(i * n, n), batch.Input.AsSpan(i * n, n), batch.Prediction.AsSpan(i * n, n));
+        if (batch.Trajectory is { } t)
+            Seismic.Plotting.SeismicFigures.Trajectory(t.Select(x => new Seismic.Plotting.TrajectoryStep(x.Step,
+                ResultFigures.MetersPerSecond(x.State, s), ResultFigures.MetersPerSecond(x.X0Hat, s))).ToList())
+                .SavePng(Path.Combine(dir, "trajectory.png"));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Seismic.Data.IO;
+
+namespace Seismic.Training.Evaluation;
+
+/// <summary>Metrics of one set of maps at one resolution.</summary>
+/// <param name="Mae">Mean absolute error, normalised velocity (1 unit = 1500 m/s).</param>
+/// <param name="Mse">Mean squared error, normalised.</param>
+/// <param name="Rmse">Root mean squared error, normalised.</param>
+/// <param name="Ssim">SSIM on x/2 + 0.5 (SPEC 9).</param>
+/// <param name="MaeMetersPerSecond">MAE in m/s (MAE x 1500).</param>
+public sealed record MetricSummary(double Mae, double Mse, double Rmse, double Ssim, double MaeMetersPerSecond)
+{
+    /// <summary>Summarises accumulated metrics.</summary>
+    public static MetricSummary From(MetricValues m) => new(m.Mae, m.Mse, m.Rmse, m.Ssim, m.MaeMetersPerSecond);
+}
+
+/// <summary>Metrics of predictions and of the corrupted input x1 (the baseline), at S x S and at OpenFWI's 70 x 70.</summary>
+public sealed record EvaluationReport
+{
+    /// <summary>Dataset name.</summary>
+    public required string Dataset { get; init; }
+    /// <summary>Split evaluated.</summary>
+    public required string Split { get; init; }
+    /// <summary>Samples evaluated.</summary>
+    public required int Samples { get; init; }
+    /// <summary>Image size S.</summary>
+    public required int ImageSize { get; init; }
+    /// <summary>Network evaluations per sample.</summary>
+    public required int Nfe { get; init; }
+    /// <summary>Guidance weight.</summary>
+    public required double Guidance { get; init; }
+    /// <summary>True when sampling was deterministic (OT-ODE or the deterministic switch).</summary>
+    public required bool Deterministic { get; init; }
+    /// <summary>Prediction metrics at S x S.</summary>
+    public required MetricSummary Prediction { get; init; }
+    /// <summary>Prediction metrics after resizing back to 70 x 70.</summary>
+    public required MetricSummary PredictionNative { get; init; }
+    /// <summary>Input x1 metrics at S x S.</summary>
+    public required MetricSummary Input { get; init; }
+    /// <summary>Input x1 metrics after resizing back to 70 x 70.</summary>
+    public required MetricSummary InputNative { get; init; }
+    /// <summary>Relative L2 data misfit of the predictions (forward-modelled vs observed), when requested.</summary>
+    public double? DataMisfit { get; init; }
+    /// <summary>Relative L2 data misfit of the input x1, when requested.</summary>
+    public double? InputDataMisfit { get; init; }
+    /// <summary>Wall-clock seconds.</summary>
+    public required double Seconds { get; init; }
+    /// <summary>The checkpoint evaluated, if known.</summary>
+    public string? Checkpoint { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The report as indented JSON (snake_case keys).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Writes the JSON report atomically.</summary>
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
+}

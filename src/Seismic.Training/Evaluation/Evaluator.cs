@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Seismic.Data.Loading;
+using Seismic.Diffusion.Corruption;
+using Seismic.Diffusion.Sampling;
+using static TorchSharp.torch;
+
+namespace Seismic.Training.Evaluation;
+
+/// <summary>One evaluated batch handed to a caller (e.g. to save predictions or draw figures).</summary>
+/// <param name="Indices">Dataset indices of the samples.</param>
+/// <param name="Size">Image size S.</param>
+/// <param name="Truth">x0, (B, 1, S, S) normalised.</param>
+/// <param name="Input">x1, (B, 1, S, S) normalised.</param>
+/// <param name="Prediction">Sampled x0, (B, 1, S, S) normalised.</param>
+/// <param name="Seismic">The condition, (B, 5, S, S) normalised.</param>
+/// <param name="Trajectory">For the first batch when asked: logged steps with x_n and x0_hat of sample 0, each (S, S).</param>
+public sealed record PredictionBatch(int[] Indices, int Size, float[] Truth, float[] Input, float[] Prediction, float[] Seismic,
+                                     IReadOnlyList<(int Step, float[] State, float[] X0Hat)>? Trajectory);
+
+/// <summary>
+/// Samples a whole split with a trained <see cref="BridgeModel"/> and measures predictions and the corrupted input x1
+/// against the truth at S x S and at OpenFWI's 70 x 70 (resized back bilinearly), the way the field reports.
+/// </summary>
+public sealed class Evaluator
+{
+    private readonly BridgeModel _model;
+    private readonly EvaluationOptions _options;
+    private readonly ICorruption _corruption;
+
+    /// <summary>Creates an evaluator; the corruption is the model's training preset.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public Evaluator(BridgeModel model, EvaluationOptions? options = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = options ?? new EvaluationOptions();
+        _options.Validate(model.Options.Interval);
+        _corruption = CorruptionPresets.Create(model.Options.Corrupt);
+    }
+
+    /// <summary>Evaluates <paramref name="dataset"/>; reports progress as (samples done, total).</summary>
+    public EvaluationReport Evaluate(SeismicDataset dataset, IProgress<(int Done, int Total)>? progress = null,
+                                     Action<PredictionBatch>? onBatch = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (dataset.ImageSize != _model.Options.ImageSize)
+            throw new ArgumentException($"The dataset has image size {dataset.ImageSize} but the model was trained at {_model.Options.ImageSize}.");
+        var clock = Stopwatch.StartNew();
+        int total = Math.Min(dataset.Count, _options.MaxSamples ?? int.MaxValue);
+        var pred = new MetricAccumulator();
+        var input = new MetricAccumulator();
+        var predNative = new MetricAccumulator();
+        var inputNative = new MetricAccumulator();
+        var sampler = new SamplerOptions
+        {
+            Nfe = _options.Nfe,
+            ClipDenoise = _options.ClipDenoise ?? _model.Options.ClipDenoise,
+            GuidanceScale = _options.Guidance,
+            Formula = _options.GuidanceFormula,
+            Deterministic = _options.Deterministic,
+        };
+        using var generator = new Generator((ulong)_options.Seed, CPU);
+        var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = _options.BatchSize, Shuffle = false });
+        int done = 0;
+        bool first = true;
+        foreach (var batch in loader)
+        {
+            using var _ = batch;
+            if (done >= total) break;
+            using var scope = NewDisposeScope();
+            int take = Math.Min(batch.Count, total - done);
+            var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device)[..take];
+            var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device)[..take];
+            var x1 = _corruption.Apply(x0, generator);
+            var opts = sampler;
+            if (first && _options.TrajectoryLogCount > 0)
+                opts = new SamplerOptions
+                {
+                    Nfe = sampler.Nfe, ClipDenoise = sampler.ClipDenoise, GuidanceScale = sampler.GuidanceScale,
+                    Formula = sampler.Formula, Deterministic = sampler.Deterministic, LogCount = _options.TrajectoryLogCount,
+                };
+            using var result = _model.Sample(x1, cond, opts, generator);
+            var x0Hat = result.X0;
+
+            pred.Add(x0Hat, x0);
+            input.Add(x1, x0);
+            var truthNative = ToNative(x0);
+            predNative.Add(ToNative(x0Hat), truthNative);
+            inputNative.Add(ToNative(x1), truthNative);
+
+            if (onBatch is not null)
+                onBatch(new PredictionBatch(batch.Indices[..take], batch.ImageSize, Floats(x0), Floats(x1), Floats(x0Hat), Floats(cond),
+                                            first ? Trajectory(result) : null));
+            first = false;
+            done += take;
+            progress?.Report((done, total));
+        }
+
+        return new EvaluationReport
+        {
+            Dataset = dataset.Info.Key,
+            Split = dataset.Split.ToString().ToLowerInvariant(),
+            Samples = done,
+            ImageSize = dataset.ImageSize,
+            Nfe = _options.Nfe,
+            Guidance = _options.Guidance,
+            Deterministic = _model.Options.OtOde || _options.Deterministic,
+            Prediction = MetricSummary.From(pred.Mean),
+            PredictionNative = MetricSummary.From(predNative.Mean),
+            Input = MetricSummary.From(input.Mean),
+            InputNative = MetricSummary.From(inputNative.Mean),
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    private Tensor ToNative(Tensor x) =>
+        nn.functional.interpolate(x, [_options.NativeSize, _options.NativeSize], mode: InterpolationMode.Bilinear, align_corners: false);
+
+    private static float[] Floats(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
+
+    private static IReadOnlyList<(int, float[], float[])>? Trajectory(SamplingResult r)
+    {
+        if (r.States is null || r.X0Predictions is null) return null;
+        var list = new List<(int, float[], float[])>();
+        for (int i = 0; i < r.LoggedSteps.Count; i++)
+            list.Add((r.LoggedSteps[i], Floats(r.States[0, i, 0]), Floats(r.X0Predictions[0, i, 0])));
+        return list;
+    }
+}

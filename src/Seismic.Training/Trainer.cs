@@ -1,0 +1,322 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Seismic.Data.Loading;
+using Seismic.Diffusion.Conditioning;
+using Seismic.Diffusion.Corruption;
+using Seismic.Diffusion.Sampling;
+using Seismic.Training.Checkpoints;
+using Seismic.Training.Evaluation;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Seismic.Training;
+
+/// <summary>
+/// Trains the conditional bridge (SPEC 3): per iteration, BatchSize/Microbatch microbatches whose gradients are
+/// summed, optional gradient-norm clipping, AdamW, the EMA update and the step learning-rate decay. Validates with
+/// the EMA weights, writes atomic checkpoints and resumes from them exactly. Build it with <see cref="TrainerBuilder"/>.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    /// <summary>How a run's randomness is derived (recorded in checkpoints).</summary>
+    internal const string RngScheme =
+        "torch CPU generator reseeded per iteration from (seed, iteration); data order from System.Random(seed) per epoch";
+
+    private readonly TrainingOptions _options;
+    private readonly SeismicDataset _train;
+    private readonly SeismicDataset? _val;
+    private readonly ICorruption _corruption;
+    private readonly ILogger _logger;
+    private readonly IProgress<TrainingProgress>? _progress;
+    private readonly AdamW _optimizer;
+    private readonly Generator _generator = new(0, CPU);
+    private readonly List<double> _losses = [];
+    private readonly int _innerSteps;
+    private IEnumerator<(int[] Indices, long Epoch)> _order;
+    private BatchLoader _trainLoader;
+    private double _learningRate;
+    private readonly bool _ownsDatasets;
+
+    internal Trainer(TrainingOptions options, BridgeModel model, SeismicDataset train, SeismicDataset? val,
+                     ICorruption corruption, ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets)
+    {
+        _ownsDatasets = ownsDatasets;
+        _options = options;
+        Model = model;
+        _train = train;
+        _val = val;
+        _corruption = corruption;
+        _logger = logger ?? NullLogger.Instance;
+        _progress = progress;
+        _innerSteps = options.BatchSize / options.Microbatch;
+        _learningRate = options.LearningRate;
+        _optimizer = optim.AdamW(model.Network.parameters(), lr: options.LearningRate, beta1: 0.9, beta2: 0.999,
+                                 eps: 1e-8, weight_decay: options.WeightDecay);
+        _trainLoader = train.CreateLoader(new BatchLoaderOptions
+        {
+            BatchSize = options.Microbatch, Shuffle = true, Seed = options.Seed, DropLast = true, Endless = true,
+        });
+        _order = _trainLoader.IndexBatches().GetEnumerator();
+    }
+
+    /// <summary>Starts composing a trainer.</summary>
+    public static TrainerBuilder CreateBuilder() => new();
+
+    /// <summary>The model being trained (network, EMA, bridge).</summary>
+    public BridgeModel Model { get; }
+
+    /// <summary>The options of this run.</summary>
+    public TrainingOptions Options => _options;
+
+    /// <summary>Optimiser iterations completed so far.</summary>
+    public int Iteration { get; private set; }
+
+    /// <summary>The current learning rate.</summary>
+    public double LearningRate => _learningRate;
+
+    /// <summary>Mean loss of every completed iteration.</summary>
+    public IReadOnlyList<double> Losses => _losses;
+
+    /// <summary>The checkpoint file of this run: <c>RunDir/latest.ckpt</c>.</summary>
+    public string CheckpointPath => Path.Combine(_options.RunDir, "latest.ckpt");
+
+    /// <summary>Raised after each validation (e.g. to write figures).</summary>
+    public event Action<ValidationResult>? Validated;
+
+    /// <summary>Raised after each iteration with its progress.</summary>
+    public event Action<TrainingProgress>? IterationCompleted;
+
+    /// <summary>
+    /// Runs until <see cref="TrainingOptions.NumIterations"/>, the time limit or cancellation; checkpoints every
+    /// <see cref="TrainingOptions.SaveEvery"/> iterations and at the end, validates every
+    /// <see cref="TrainingOptions.ValidateEvery"/> iterations.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss became non-finite; the last good checkpoint is kept.</exception>
+    public TrainingResult Run(CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var stop = TrainingStopReason.Completed;
+        ValidationResult? lastValidation = null;
+        string? checkpoint = null;
+        _logger.LogInformation("Training {Name}: {Iterations} iterations, batch {Batch} = {Inner} x {Micro}, device {Device}, model {Model}",
+            _options.Name, _options.NumIterations, _options.BatchSize, _innerSteps, _options.Microbatch, Model.Device, _options.Model);
+
+        while (Iteration < _options.NumIterations)
+        {
+            if (cancellationToken.IsCancellationRequested) { stop = TrainingStopReason.Cancelled; break; }
+            if (_options.TimeLimit is { } limit && clock.Elapsed >= limit) { stop = TrainingStopReason.TimeLimit; break; }
+
+            double lr = _learningRate;
+            double loss = Step();
+            var report = new TrainingProgress(Iteration, _options.NumIterations, loss, lr, clock.Elapsed);
+            _progress?.Report(report);
+            IterationCompleted?.Invoke(report);
+            if (Iteration % _options.LogEvery == 0)
+                _logger.LogInformation("itr {Iteration}/{Total} loss {Loss:F5} lr {Lr:E2}", Iteration, _options.NumIterations, loss, lr);
+
+            if (_val is not null && _options.ValBatches > 0 && Iteration % _options.ValidateEvery == 0)
+                lastValidation = Validate();
+            if (Iteration % _options.SaveEvery == 0)
+                checkpoint = SaveCheckpoint();
+        }
+
+        if (Iteration > 0 && (checkpoint is null || Iteration % _options.SaveEvery != 0))
+            checkpoint = SaveCheckpoint();
+        if (_val is not null && _options.ValBatches > 0 && lastValidation?.Iteration != Iteration && Iteration > 0)
+            lastValidation = Validate();
+        _logger.LogInformation("Training stopped ({Reason}) after {Iterations} iterations in {Elapsed}", stop, Iteration, clock.Elapsed);
+        return new TrainingResult(Iteration, stop, _losses.ToArray(), checkpoint, lastValidation, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// One optimiser iteration (SPEC 3). Returns the mean loss over its microbatches. Gradients are the sum over
+    /// microbatches (not divided by their number), as in the reference.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss is non-finite; the weights are left as they were.</exception>
+    public double Step()
+    {
+        // One scope for the whole iteration: temporaries of AdamW, clipping and the EMA are freed here too.
+        using var stepScope = NewDisposeScope();
+        Model.Network.train();
+        _generator.manual_seed((long)StepSeed(_options.Seed, Iteration));
+        _optimizer.zero_grad();
+        double lossSum = 0;
+        for (int i = 0; i < _innerSteps; i++)
+        {
+            using var scope = NewDisposeScope();
+            var (x0, cond) = NextMicrobatch();
+            lossSum += Backward(Draw(x0, cond));
+        }
+        double mean = lossSum / _innerSteps;
+        if (!double.IsFinite(mean))
+        {
+            _optimizer.zero_grad();
+            throw new TrainingDivergedException(
+                $"Training loss became {mean} at iteration {Iteration + 1}; stopped without updating the weights. " +
+                $"The last good checkpoint ({CheckpointPath}) is kept. Try a lower --lr or --clip_grad_norm.");
+        }
+
+        if (_options.ClipGradNorm is { } maxNorm)
+            nn.utils.clip_grad_norm_(Model.Network.parameters(), maxNorm);
+        _optimizer.step();
+        Model.Ema.Update();
+        Iteration++;
+        _losses.Add(mean);
+        if (_options.LrGamma < 1 && Iteration % _options.LrStep == 0) SetLearningRate(_learningRate * _options.LrGamma);
+        return mean;
+    }
+
+    /// <summary>What one microbatch contributes: the bridge state, its steps, the label and the (dropped-out) condition.</summary>
+    internal readonly record struct Microbatch(Tensor Steps, Tensor Xn, Tensor Label, Tensor? Cond);
+
+    /// <summary>SPEC 3 steps 2-6: corrupt, drop out the condition, draw steps, q-sample and label.</summary>
+    internal Microbatch Draw(Tensor x0, Tensor cond)
+    {
+        var bridge = Model.Bridge;
+        var x1 = _corruption.Apply(x0, _generator);
+        Tensor? condition = null;
+        if (Model.IsConditional)
+        {
+            condition = _options.ShotTraceDropout ? ConditionDropout.ApplyShotTrace(cond, generator: _generator) : cond;
+            condition = ConditionDropout.Apply(condition, _options.DropCond, _generator);
+        }
+        var steps = bridge.SampleSteps(x0.shape[0], _generator);
+        var xn = bridge.QSample(steps, x0, x1, _generator);
+        var label = bridge.TrainingLabel(steps, x0, xn);
+        return new Microbatch(steps, xn, label, condition);
+    }
+
+    /// <summary>SPEC 3 step 7: the MSE loss of one microbatch, back-propagated; gradients add up across calls.</summary>
+    internal double Backward(Microbatch mb)
+    {
+        using var scope = NewDisposeScope();
+        var output = Model.Network.Predict(mb.Xn, mb.Steps, mb.Cond);
+        var loss = nn.functional.mse_loss(output, mb.Label);
+        loss.backward();
+        return loss.item<float>();
+    }
+
+    /// <summary>
+    /// Samples <see cref="TrainingOptions.ValBatches"/> validation batches at NFE = 1 with the EMA weights and
+    /// measures MAE, MSE, RMSE and SSIM of the prediction and of the corrupted input x1.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The trainer has no validation split.</exception>
+    public ValidationResult Validate()
+    {
+        if (_val is null) throw new InvalidOperationException("This trainer was built without a validation split.");
+        var predicted = new MetricAccumulator();
+        var baseline = new MetricAccumulator();
+        VelocityExample? example = null;
+        using var generator = new Generator((ulong)_options.Seed + 7919, CPU);
+        var loader = _val.CreateLoader(new BatchLoaderOptions { BatchSize = _options.ValBatchSize, Shuffle = false, DropLast = false });
+        var sampler = new SamplerOptions { Nfe = 1, ClipDenoise = _options.ClipDenoise, GuidanceScale = _options.Guidance };
+        int batches = 0;
+        foreach (var batch in loader)
+        {
+            using var _ = batch;
+            if (batches++ == _options.ValBatches) break;
+            using var scope = NewDisposeScope();
+            var (x0, cond) = ToTensors(batch);
+            var x1 = _corruption.Apply(x0, generator);
+            using var result = Model.Sample(x1, cond, sampler, generator);
+            predicted.Add(result.X0, x0);
+            baseline.Add(x1, x0);
+            example ??= new VelocityExample(batch.ImageSize, FirstMap(x0), FirstMap(x1), FirstMap(result.X0));
+        }
+        if (example is null) throw new InvalidOperationException("The validation split is empty.");
+        var v = new ValidationResult(Iteration, predicted.Mean, baseline.Mean, predicted.Count, example);
+        _logger.LogInformation(
+            "validation itr {Iteration}: prediction MAE {Mae:F4} SSIM {Ssim:F4} | input x1 MAE {InMae:F4} SSIM {InSsim:F4} ({Count} samples)",
+            Iteration, v.Prediction.Mae, v.Prediction.Ssim, v.Input.Mae, v.Input.Ssim, v.Samples);
+        Validated?.Invoke(v);
+        return v;
+    }
+
+    /// <summary>Writes the checkpoint atomically to <paramref name="path"/> (default <see cref="CheckpointPath"/>) and returns the path.</summary>
+    public string SaveCheckpoint(string? path = null)
+    {
+        path ??= CheckpointPath;
+        var meta = new CheckpointMeta { Iteration = Iteration, LearningRate = _learningRate, Options = _options, Losses = [.. _losses] };
+        CheckpointFile.Save(path,
+        [
+            ("meta", w => w.Write(meta.ToBytes())),
+            ("model", Model.WriteModel),
+            ("ema", Model.WriteEma),
+            ("optimizer", w => _optimizer.save_state_dict(w)),
+        ]);
+        _logger.LogInformation("Saved checkpoint {Path} at iteration {Iteration}", path, Iteration);
+        return path;
+    }
+
+    /// <summary>
+    /// Restores network, EMA, optimiser, learning rate, iteration, loss history and data position from a checkpoint,
+    /// so that the run continues exactly as an uninterrupted one would (bitwise on CPU).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint is unusable or was made with an incompatible model.</exception>
+    public void LoadCheckpoint(string path)
+    {
+        var sections = CheckpointFile.Load(path);
+        var meta = CheckpointMeta.Parse(sections.Require("meta", path), path);
+        if (meta.Options.Model != _options.Model)
+            throw new InvalidDataException($"{path}: checkpoint is of model '{meta.Options.Model}', this run uses '{_options.Model}'");
+        Model.LoadWeights(sections, path);
+        using (var r = new BinaryReader(new MemoryStream(sections.Require("optimizer", path))))
+            _optimizer.load_state_dict(r);
+        Iteration = meta.Iteration;
+        _losses.Clear();
+        _losses.AddRange(meta.Losses);
+        SetLearningRate(meta.LearningRate);
+        // Replay the data order up to where the checkpoint stopped.
+        _order = _trainLoader.IndexBatches().GetEnumerator();
+        for (long k = 0; k < (long)Iteration * _innerSteps; k++) _order.MoveNext();
+        _logger.LogInformation("Resumed from {Path} at iteration {Iteration}", path, Iteration);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _order.Dispose();
+        _optimizer.Dispose();
+        _generator.Dispose();
+        Model.Dispose();
+        if (_ownsDatasets)
+        {
+            _train.Dispose();
+            _val?.Dispose();
+        }
+    }
+
+    private (Tensor X0, Tensor Cond) NextMicrobatch()
+    {
+        _order.MoveNext();
+        var (indices, epoch) = _order.Current;
+        using var batch = _trainLoader.Load(indices, epoch);
+        return ToTensors(batch);
+    }
+
+    private (Tensor X0, Tensor Cond) ToTensors(SampleBatch batch)
+    {
+        var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, Model.Device);
+        var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, Model.Device);
+        return (x0, cond);
+    }
+
+    private static float[] FirstMap(Tensor batch) => batch[0, 0].detach().cpu().data<float>().ToArray();
+
+    private void SetLearningRate(double lr)
+    {
+        _learningRate = lr;
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
+    }
+
+    /// <summary>A well-mixed 64-bit seed for iteration <paramref name="iteration"/> of a run seeded with <paramref name="seed"/>.</summary>
+    internal static ulong StepSeed(int seed, int iteration)
+    {
+        // SplitMix64 finaliser over (seed, iteration): independent streams per iteration, stable across resumes.
+        ulong z = ((ulong)(uint)seed << 32 | (uint)iteration) + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (z ^ (z >> 31)) & 0x7FFF_FFFF_FFFF_FFFFUL;
+    }
+}

@@ -1,0 +1,177 @@
+using Seismic.Training.Checkpoints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Seismic.Training.Tests;
+
+[Collection("torch")]
+public sealed class TrainerTests : IDisposable
+{
+    private readonly TinyOpenFwi _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private Trainer Build(TrainingOptions options) => Trainer.CreateBuilder().Options(options).Build();
+
+    [Fact]
+    public void Loss_decreases_on_a_fixed_tiny_dataset()
+    {
+        var o = _data.Options();
+        o.PredX0 = true;
+        o.OtOde = true;
+        o.NumIterations = 40;
+        o.SaveEvery = 1000;
+        o.ValBatches = 0;
+        using var trainer = Build(o);
+        var result = trainer.Run();
+        Assert.Equal(40, result.Iterations);
+        double first = result.Losses.Take(5).Average(), last = result.Losses.TakeLast(5).Average();
+        Assert.True(last < 0.5 * first, $"loss did not halve: first {first:F4}, last {last:F4}");
+    }
+
+    [Fact]
+    public void Gradients_of_microbatches_add_up_to_the_full_batch_gradient_times_their_count()
+    {
+        var o = _data.Options();
+        o.OtOde = true;
+        using var trainer = Build(o);
+        var net = trainer.Model.Network;
+        manual_seed(3);
+        var xn = randn(4, 1, 16, 16);
+        var label = randn(4, 1, 16, 16);
+        var cond = randn(4, 5, 16, 16);
+        var steps = tensor(new long[] { 3, 40, 77, 99 });
+
+        net.zero_grad();
+        for (int i = 0; i < 4; i++)
+            trainer.Backward(new Trainer.Microbatch(steps[i..(i + 1)], xn[i..(i + 1)], label[i..(i + 1)], cond[i..(i + 1)]));
+        var accumulated = net.parameters().Select(p => p.grad!.clone()).ToList();
+
+        net.zero_grad();
+        trainer.Backward(new Trainer.Microbatch(steps, xn, label, cond));
+        var whole = net.parameters().Select(p => p.grad!.clone()).ToList();
+
+        // Sum rule: the trainer adds the microbatch gradients; each is of a mean over 1 sample, the whole one of a mean over 4.
+        for (int i = 0; i < whole.Count; i++)
+            Assert.True(accumulated[i].allclose(whole[i] * 4, rtol: 1e-4, atol: 1e-6), $"parameter {i} differs");
+        Assert.Contains(accumulated, g => g.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void A_resumed_run_continues_with_identical_losses()
+    {
+        var full = _data.Options("full");
+        using (var t = Build(full)) t.Run();
+        var expected = ReadLosses(Path.Combine(full.RunDir, "latest.ckpt"));
+
+        var first = _data.Options("split");
+        first.NumIterations = 3;
+        using (var t = Build(first)) t.Run();
+        var second = _data.Options("split");
+        second.ResumeFrom = Path.Combine(second.RunDir, "latest.ckpt");
+        using var resumed = Build(second);
+        Assert.Equal(3, resumed.Iteration);
+        var result = resumed.Run();
+
+        Assert.Equal(6, expected.Count);
+        Assert.Equal(expected, result.Losses);
+    }
+
+    [Fact]
+    public void A_crash_while_saving_leaves_the_previous_checkpoint_intact()
+    {
+        var o = _data.Options();
+        o.NumIterations = 2;
+        using var trainer = Build(o);
+        trainer.Run();
+        var path = trainer.CheckpointPath;
+        var before = File.ReadAllBytes(path);
+
+        Assert.Throws<IOException>(() => CheckpointFile.Save(path,
+        [
+            ("meta", w => w.Write(new byte[10])),
+            ("model", _ => throw new IOException("simulated crash mid-save")),
+        ]));
+
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
+        using var model = BridgeModel.FromCheckpoint(path, "cpu");
+        Assert.True(model.IsConditional);
+    }
+
+    [Fact]
+    public void Truncated_checkpoints_are_rejected_with_the_file_name()
+    {
+        var o = _data.Options();
+        o.NumIterations = 1;
+        using var trainer = Build(o);
+        trainer.Run();
+        var bytes = File.ReadAllBytes(trainer.CheckpointPath);
+        var broken = Path.Combine(_data.Directory, "broken.ckpt");
+        File.WriteAllBytes(broken, bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<InvalidDataException>(() => BridgeModel.FromCheckpoint(broken, "cpu"));
+        Assert.Contains("broken.ckpt", e.Message);
+    }
+
+    [Fact]
+    public void A_non_finite_loss_stops_training_and_keeps_the_last_good_checkpoint()
+    {
+        var o = _data.Options();
+        o.NumIterations = 3;
+        o.SaveEvery = 1;
+        using var trainer = Build(o);
+        trainer.Step();
+        trainer.SaveCheckpoint();
+        var good = File.ReadAllBytes(trainer.CheckpointPath);
+        using (no_grad()) trainer.Model.Network.parameters().First().fill_(float.NaN);
+
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Run());
+        Assert.Contains("iteration 2", e.Message);
+        Assert.Equal(1, trainer.Iteration);
+        Assert.Equal(good, File.ReadAllBytes(trainer.CheckpointPath));
+    }
+
+    [Fact]
+    public void Steps_leave_no_live_tensors_behind()
+    {
+        var o = _data.Options();
+        using var trainer = Build(o);
+        trainer.Step();
+        trainer.Step();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 5; i++) trainer.Step();
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void Validation_measures_prediction_and_input_on_the_ema_weights()
+    {
+        var o = _data.Options();
+        o.NumIterations = 2;
+        using var trainer = Build(o);
+        trainer.Step();
+        var v = trainer.Validate();
+        Assert.Equal(4, v.Samples);
+        Assert.Equal(16 * 16, v.Example.Prediction.Length);
+        Assert.InRange(v.Input.Ssim, -1, 1);
+        Assert.True(v.Input.Mae > 0, "x1 should differ from x0 after the blur");
+        Assert.True(double.IsFinite(v.Prediction.Mae));
+    }
+
+    [Fact]
+    public void Explicit_cuda_without_cuda_fails_at_build_time()
+    {
+        if (cuda.is_available()) return;
+        var o = _data.Options();
+        o.Device = "cuda";
+        var e = Assert.Throws<ArgumentException>(() => Build(o));
+        Assert.Contains("CUDA is not available", e.Message);
+    }
+
+    private static List<double> ReadLosses(string path)
+    {
+        var sections = CheckpointFile.Load(path);
+        var json = System.Text.Json.JsonDocument.Parse(sections["meta"]);
+        return json.RootElement.GetProperty("Losses").EnumerateArray().Select(x => x.GetDouble()).ToList();
+    }
+}
