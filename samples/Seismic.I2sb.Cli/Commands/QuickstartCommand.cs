@@ -131,8 +131,8 @@ internal static class QuickstartCommand
     private static void PrintTable(EvaluationReport r)
     {
         var table = new Table().Title($"FlatVel_A validation, {r.Samples} samples, NFE {r.Nfe}");
-        table.AddColumns("", $"MAE ({r.ImageSize}x{r.ImageSize})", "MAE (m/s)", "SSIM", "MAE (70x70)", "MAE 70 (m/s)", "SSIM (70x70)");
-        foreach (var (name, s, n) in new[] { ("smoothed input x1", r.Input, r.InputNative), ("prediction", r.Prediction, r.PredictionNative) })
+        table.AddColumns("", $"MAE {r.ImageSize}px", "m/s", "SSIM", "MAE 70px", "m/s", "SSIM 70px");
+        foreach (var (name, s, n) in new[] { ("input x1", r.Input, r.InputNative), ("prediction", r.Prediction, r.PredictionNative) })
             table.AddRow(name, F(s.Mae), s.MaeMetersPerSecond.ToString("F1", CultureInfo.InvariantCulture), F(s.Ssim),
                          F(n.Mae), n.MaeMetersPerSecond.ToString("F1", CultureInfo.InvariantCulture), F(n.Ssim));
         AnsiConsole.Write(table);

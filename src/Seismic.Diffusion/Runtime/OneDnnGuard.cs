@@ -28,6 +28,8 @@ internal static class OneDnnGuard
         {
             // TorchSharp has no binding for this switch; call at::globalContext().setUserEnabledMkldnn(false).
             SetUserEnabledMkldnn(GlobalContext(), false);
+            // The fallback would first try NNPACK, which prints a warning per convolution on CPUs it does not support.
+            SetUserEnabledNnpack(GlobalContext(), false);
             Disabled = !UserEnabledMkldnn(GlobalContext());
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
@@ -41,6 +43,9 @@ internal static class OneDnnGuard
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
     private static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
     [return: MarshalAs(UnmanagedType.U1)]
