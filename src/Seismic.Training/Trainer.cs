@@ -7,6 +7,7 @@ using Seismic.Diffusion.Corruption;
 using Seismic.Diffusion.Sampling;
 using Seismic.Training.Checkpoints;
 using Seismic.Training.Evaluation;
+using Seismic.Training.Logging;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -37,6 +38,7 @@ public sealed class Trainer : IDisposable
     private BatchLoader _trainLoader;
     private double _learningRate;
     private readonly bool _ownsDatasets;
+    private readonly TensorBoardLog? _tensorBoard;
 
     internal Trainer(TrainingOptions options, BridgeModel model, SeismicDataset train, SeismicDataset? val,
                      ICorruption corruption, ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets)
@@ -58,6 +60,7 @@ public sealed class Trainer : IDisposable
             BatchSize = options.Microbatch, Shuffle = true, Seed = options.Seed, DropLast = true, Endless = true,
         });
         _order = _trainLoader.IndexBatches().GetEnumerator();
+        if (options.LogWriter == "tensorboard") _tensorBoard = new TensorBoardLog(Path.Combine(options.RunDir, "tensorboard"));
     }
 
     /// <summary>Starts composing a trainer.</summary>
@@ -113,7 +116,11 @@ public sealed class Trainer : IDisposable
             _progress?.Report(report);
             IterationCompleted?.Invoke(report);
             if (Iteration % _options.LogEvery == 0)
+            {
                 _logger.LogInformation("itr {Iteration}/{Total} loss {Loss:F5} lr {Lr:E2}", Iteration, _options.NumIterations, loss, lr);
+                _tensorBoard?.Scalar("train/loss", loss, Iteration);
+                _tensorBoard?.Scalar("train/lr", lr, Iteration);
+            }
 
             if (_val is not null && _options.ValBatches > 0 && Iteration % _options.ValidateEvery == 0)
                 lastValidation = Validate();
@@ -229,6 +236,15 @@ public sealed class Trainer : IDisposable
         _logger.LogInformation(
             "validation itr {Iteration}: prediction MAE {Mae:F4} SSIM {Ssim:F4} | input x1 MAE {InMae:F4} SSIM {InSsim:F4} ({Count} samples)",
             Iteration, v.Prediction.Mae, v.Prediction.Ssim, v.Input.Mae, v.Input.Ssim, v.Samples);
+        if (_tensorBoard is { } tb)
+        {
+            tb.Metrics("val/prediction", v.Prediction, Iteration);
+            tb.Metrics("val/input_x1", v.Input, Iteration);
+            int size = v.Example.Size;
+            tb.Image("val/truth", v.Example.Truth, size, size, Iteration, -1, 1);
+            tb.Image("val/input_x1", v.Example.Input, size, size, Iteration, -1, 1);
+            tb.Image("val/prediction", v.Example.Prediction, size, size, Iteration, -1, 1);
+        }
         Validated?.Invoke(v);
         return v;
     }

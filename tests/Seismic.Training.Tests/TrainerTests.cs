@@ -159,6 +159,23 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_tensorboard_writer_records_losses_and_validation()
+    {
+        var o = _data.Options("tb");
+        o.NumIterations = 2;
+        o.LogEvery = 1;
+        o.ValidateEvery = 2;
+        o.LogWriter = "tensorboard";
+        using (var trainer = Build(o)) trainer.Run();
+        var events = Directory.GetFiles(Path.Combine(o.RunDir, "tensorboard"), "events.out.tfevents.*");
+        var bytes = File.ReadAllBytes(Assert.Single(events));
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        Assert.Contains("train/loss", text);
+        Assert.Contains("val/prediction/ssim", text);
+        Assert.Contains("val/truth", text);
+    }
+
+    [Fact]
     public void Explicit_cuda_without_cuda_fails_at_build_time()
     {
         if (cuda.is_available()) return;

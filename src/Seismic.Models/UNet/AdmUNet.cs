@@ -130,7 +130,7 @@ public sealed class AdmUNet : Module<Tensor, Tensor, Tensor>
         CheckInput(x, t);
         using var scope = NewDisposeScope();
         var times = t.dim() == 0 ? t.expand(x.shape[0]) : t;
-        var emb = timeEmbed.call(TimestepEmbedding.Sinusoidal(times, Options.ModelChannels));
+        var emb = timeEmbed.call(Seismic.Diffusion.TimestepEmbedding.Create(times, Options.ModelChannels));
 
         var skips = new Stack<Tensor>();
         var h = x;

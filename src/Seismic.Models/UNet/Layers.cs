@@ -37,23 +37,3 @@ internal static class Layers
         return module;
     }
 }
-
-/// <summary>
-/// The sinusoidal embedding of the continuous time input (SPEC 2): for i &lt; half = dim/2,
-/// f_i = exp(-ln(max_period) i / half), embedding = [cos(t f), sin(t f)] (cosines first), one zero column appended
-/// when dim is odd. Computed in float32 in the reference's operation order.
-/// </summary>
-internal static class TimestepEmbedding
-{
-    public static Tensor Sinusoidal(Tensor t, int dim, double maxPeriod = 10000)
-    {
-        using var scope = NewDisposeScope();
-        int half = dim / 2;
-        var freqs = exp(arange(0, half, dtype: ScalarType.Float32, device: t.device) * (float)(-Math.Log(maxPeriod)) / half);
-        var args = t.to_type(ScalarType.Float32).unsqueeze(1) * freqs.unsqueeze(0);
-        var emb = cat([cos(args), sin(args)], dim: -1);
-        if (dim % 2 == 1)
-            emb = cat([emb, zeros_like(emb[.., ..1])], dim: -1);
-        return emb.MoveToOuterDisposeScope();
-    }
-}
