@@ -26,6 +26,8 @@ internal static class EvaluateCommand
             var c = CultureInfo.InvariantCulture;
             Console.WriteLine($"{report.Samples} samples, NFE {report.Nfe}: prediction MAE {report.Prediction.Mae.ToString("F4", c)} ({report.Prediction.MaeMetersPerSecond.ToString("F1", c)} m/s) SSIM {report.Prediction.Ssim.ToString("F4", c)}; " +
                               $"input x1 MAE {report.Input.Mae.ToString("F4", c)} SSIM {report.Input.Ssim.ToString("F4", c)}; report: {path}");
+            if (report.DataMisfit is { } m)
+                Console.WriteLine($"data misfit (relative L2): prediction {m.ToString("F4", c)}, input x1 {report.InputDataMisfit!.Value.ToString("F4", c)}");
             return 0;
         }));
         return command;

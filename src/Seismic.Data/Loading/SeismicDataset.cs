@@ -70,6 +70,14 @@ public sealed class SeismicDataset : IDisposable
     }
 
     /// <summary>
+    /// Reads sample <paramref name="index"/> as stored in the source files (m/s and raw amplitudes, not resized):
+    /// velocity (1, n_grid, n_grid) and seismic (ns, nt, ng). Used for the physics data misfit. Thread-safe.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside [0, <see cref="Count"/>).</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    public void ReadRawSample(int index, Span<float> velocity, Span<float> seismic) => _reader.ReadRawSample(index, velocity, seismic);
+
+    /// <summary>
     /// Writes sample <paramref name="index"/> exactly as the model sees it: <c>velocity.npy</c> (1, S, S) and
     /// <c>seismic.npy</c> (ns, S, S), float32, normalised, into <paramref name="outDirectory"/> (created when missing).
     /// </summary>

@@ -44,6 +44,8 @@ public sealed class Evaluator
         ArgumentNullException.ThrowIfNull(dataset);
         if (dataset.ImageSize != _model.Options.ImageSize)
             throw new ArgumentException($"The dataset has image size {dataset.ImageSize} but the model was trained at {_model.Options.ImageSize}.");
+        if (_options.DataMisfit && _options.NativeSize != dataset.Info.NGrid)
+            throw new ArgumentException($"DataMisfit needs NativeSize = n_grid ({dataset.Info.NGrid}), got {_options.NativeSize}.");
         var clock = Stopwatch.StartNew();
         int total = Math.Min(dataset.Count, _options.MaxSamples ?? int.MaxValue);
         var pred = new MetricAccumulator();
@@ -62,6 +64,7 @@ public sealed class Evaluator
         var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = _options.BatchSize, Shuffle = false });
         int done = 0;
         bool first = true;
+        var misfit = _options.DataMisfit ? new MisfitAccumulator(dataset) : null;
         foreach (var batch in loader)
         {
             using var _ = batch;
@@ -86,6 +89,7 @@ public sealed class Evaluator
             var truthNative = ToNative(x0);
             predNative.Add(ToNative(x0Hat), truthNative);
             inputNative.Add(ToNative(x1), truthNative);
+            misfit?.Add(batch.Indices[..take], MetersPerSecond(ToNative(x0Hat)), MetersPerSecond(ToNative(x1)));
 
             if (onBatch is not null)
                 onBatch(new PredictionBatch(batch.Indices[..take], batch.ImageSize, Floats(x0), Floats(x1), Floats(x0Hat), Floats(cond),
@@ -108,12 +112,17 @@ public sealed class Evaluator
             PredictionNative = MetricSummary.From(predNative.Mean),
             Input = MetricSummary.From(input.Mean),
             InputNative = MetricSummary.From(inputNative.Mean),
+            DataMisfit = misfit?.Prediction,
+            InputDataMisfit = misfit?.Input,
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
 
     private Tensor ToNative(Tensor x) =>
         nn.functional.interpolate(x, [_options.NativeSize, _options.NativeSize], mode: InterpolationMode.Bilinear, align_corners: false);
+
+    private static float[] MetersPerSecond(Tensor normalised) =>
+        Floats((normalised * 1500 + 3000).clamp(1500, 4500));
 
     private static float[] Floats(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
 
@@ -124,5 +133,30 @@ public sealed class Evaluator
         for (int i = 0; i < r.LoggedSteps.Count; i++)
             list.Add((r.LoggedSteps[i], Floats(r.States[0, i, 0]), Floats(r.X0Predictions[0, i, 0])));
         return list;
+    }
+
+    /// <summary>Mean relative L2 data misfit of predictions and inputs against the recorded seismic data.</summary>
+    private sealed class MisfitAccumulator(SeismicDataset dataset)
+    {
+        private readonly Seismic.Physics.Misfit.DataMisfit _misfit = new();
+        private readonly float[] _velocity = new float[dataset.Info.NGrid * dataset.Info.NGrid];
+        private readonly float[] _observed = new float[dataset.Info.Ns * dataset.Info.Nt * dataset.Info.Ng];
+        private double _prediction, _input;
+        private int _count;
+
+        public double? Prediction => _count == 0 ? null : _prediction / _count;
+        public double? Input => _count == 0 ? null : _input / _count;
+
+        public void Add(int[] indices, float[] predictions, float[] inputs)
+        {
+            int n = _velocity.Length;
+            for (int i = 0; i < indices.Length; i++)
+            {
+                dataset.ReadRawSample(indices[i], _velocity, _observed);
+                _prediction += _misfit.Compute(predictions[(i * n)..((i + 1) * n)], _observed).RelativeL2;
+                _input += _misfit.Compute(inputs[(i * n)..((i + 1) * n)], _observed).RelativeL2;
+                _count++;
+            }
+        }
     }
 }
