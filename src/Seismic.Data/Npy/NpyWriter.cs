@@ -27,6 +27,18 @@ public static class NpyWriter
         stream.Write(MemoryMarshal.AsBytes(data));
     }
 
+    /// <summary>
+    /// Writes only the header of a float32 array of the given <paramref name="shape"/>; the caller then streams the
+    /// elements in C order (for files too large to hold at once, such as a 500-sample OpenFWI data file).
+    /// </summary>
+    /// <exception cref="ArgumentException">The shape has a negative dimension.</exception>
+    public static void WriteFloat32Header(Stream stream, ReadOnlySpan<int> shape)
+    {
+        foreach (var d in shape)
+            if (d < 0) throw new ArgumentException($"shape has a negative dimension {d}", nameof(shape));
+        stream.Write(NpyHeader.Encode(NpyDType.Float32, shape));
+    }
+
     private static void Write(string path, ReadOnlySpan<byte> bytes, int length, NpyDType dtype, ReadOnlySpan<int> shape)
     {
         CheckShape(length, shape);

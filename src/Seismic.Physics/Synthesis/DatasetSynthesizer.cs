@@ -114,7 +114,7 @@ public sealed class DatasetSynthesizer
         var seismic = new float[Math.Min(chunk, file.Count) * acq.SeismicSize];
         AtomicFile.Write(file.DataPath, stream =>
         {
-            NpyStreaming.WriteFloat32Header(stream, [file.Count, .. acq.SeismicShape]);
+            NpyWriter.WriteFloat32Header(stream, [file.Count, .. acq.SeismicShape]);
             for (int start = 0; start < file.Count; start += chunk)
             {
                 int n = Math.Min(chunk, file.Count - start);

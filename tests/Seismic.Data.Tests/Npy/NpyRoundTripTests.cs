@@ -40,4 +40,16 @@ public class NpyRoundTripTests : IDisposable
         NpyWriter.Write(path, new double[] { 1, 2 }, [2]);
         Assert.Equal(["b.npy"], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void A_streamed_header_followed_by_the_data_is_the_same_file()
+    {
+        var data = Enumerable.Range(0, 24).Select(i => (float)i).ToArray();
+        var whole = Path.Combine(_dir, "whole.npy");
+        NpyWriter.Write(whole, data, [2, 3, 4]);
+        using var ms = new MemoryStream();
+        NpyWriter.WriteFloat32Header(ms, [2, 3, 4]);
+        ms.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
+        Assert.Equal(File.ReadAllBytes(whole), ms.ToArray());
+    }
 }

@@ -132,17 +132,6 @@ public sealed class DatasetSynthesizerTests : IDisposable
                 .WithFamilyParameters(FamilyParameters.For(VelocityFamily.FlatVelA) with { MinLayers = 9, MaxLayers = 3 }).Build()).Message);
     }
 
-    [Fact]
-    public void Streaming_header_is_byte_identical_to_NpyWriter()
-    {
-        Directory.CreateDirectory(_root);
-        string path = Path.Combine(_root, "h.npy");
-        NpyWriter.Write(path, new float[2 * 3 * 4], [2, 3, 4]);
-        using var ms = new MemoryStream();
-        NpyStreaming.WriteFloat32Header(ms, [2, 3, 4]);
-        Assert.Equal(File.ReadAllBytes(path).AsSpan(0, (int)ms.Length).ToArray(), ms.ToArray());
-    }
-
     private sealed class SyncProgress(Action<SynthesisProgress> report) : IProgress<SynthesisProgress>
     {
         public void Report(SynthesisProgress value) => report(value);
