@@ -9,11 +9,15 @@ internal static class SampleCommand
 {
     public static Command Create()
     {
-        var command = new Command("sample", "Sample velocity models for a dataset split from a checkpoint; writes prediction.npy (m/s) and figures.");
+        var command = new Command("sample", "Sample velocity models from a checkpoint, for a dataset split or for given files (--x1 and --seismic); writes prediction.npy (m/s) and figures.");
         foreach (var o in SamplingOptions.All()) command.Options.Add(o);
+        command.Options.Add(SampleFromFiles.X1);
+        command.Options.Add(SampleFromFiles.Seismic);
         command.SetAction(parse => CliAction.Run(() =>
         {
             using var model = BridgeModel.FromCheckpoint(parse.GetValue(SamplingOptions.Ckpt)!, parse.GetValue(SamplingOptions.Gpu));
+            if (parse.GetValue(SampleFromFiles.X1) is not null || parse.GetValue(SampleFromFiles.Seismic) is not null)
+                return SampleFromFiles.Run(parse, model);
             using var dataset = SamplingOptions.OpenDataset(parse, model);
             var outDir = parse.GetValue(SamplingOptions.OutDir)!;
             int figures = parse.GetValue(SamplingOptions.Figures);

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Seismic.Data.Npy;
+using Seismic.Data.OpenFwi;
+using Seismic.Data.Transforms;
+using Seismic.Diffusion.Sampling;
+using Seismic.Plotting;
+using Seismic.Training;
+using static TorchSharp.torch;
+
+namespace Seismic.I2sb.Cli.Commands;
+
+/// <summary>
+/// <c>sample --x1 SMOOTH.npy --seismic DATA.npy</c>: predictions for the user's own smoothed velocity models (m/s,
+/// OpenFWI grid) and recorded data (OpenFWI layout), normalised and resized exactly like the training data.
+/// </summary>
+internal static class SampleFromFiles
+{
+    public static readonly Option<string?> X1 = new("--x1") { Description = "Smoothed starting velocity models in m/s: (70,70), (1,70,70) or (N,1,70,70). With --seismic, samples these instead of a split." };
+    public static readonly Option<string?> Seismic = new("--seismic") { Description = "Recorded data matching --x1: (5,1000,70) or (N,5,1000,70)." };
+
+    public static int Run(ParseResult parse, BridgeModel model)
+    {
+        var x1Path = parse.GetValue(X1) ?? throw new ArgumentException("--x1 and --seismic go together");
+        var seismicPath = parse.GetValue(Seismic) ?? throw new ArgumentException("--x1 and --seismic go together");
+        var o = model.Options;
+        var config = o.DataConfigPath is null ? OpenFwiConfig.Default : OpenFwiConfig.Load(o.DataConfigPath);
+        var transform = new SampleTransform(config[parse.GetValue(SamplingOptions.DatasetName) ?? o.DatasetName], o.ImageSize);
+
+        var velocity = NpyFile.ReadAllFloat32(x1Path, out var vShape);
+        var seismic = NpyFile.ReadAllFloat32(seismicPath, out var sShape);
+        int n = velocity.Length / transform.RawVelocityLength;
+        if (velocity.Length != n * transform.RawVelocityLength || n == 0 || vShape[^1] != transform.Info.NGrid)
+            throw new NpyFormatException(x1Path, $"shape ({string.Join(", ", vShape)}) is not (N, 1, {transform.Info.NGrid}, {transform.Info.NGrid})");
+        if (seismic.Length != n * transform.RawSeismicLength)
+            throw new NpyFormatException(seismicPath, $"shape ({string.Join(", ", sShape)}) does not hold {n} x ({transform.Info.Ns}, {transform.Info.Nt}, {transform.Info.Ng}) records to match {Path.GetFileName(x1Path)}");
+        if (velocity.Any(v => !float.IsFinite(v) || v <= 0))
+            throw new NpyFormatException(x1Path, "velocities must be finite and positive (m/s)");
+
+        int s = o.ImageSize, vl = transform.VelocityLength, sl = transform.SeismicLength;
+        var x1 = new float[n * vl];
+        var cond = new float[n * sl];
+        for (int i = 0; i < n; i++)
+        {
+            transform.TransformVelocity(velocity.AsSpan(i * transform.RawVelocityLength, transform.RawVelocityLength), x1.AsSpan(i * vl, vl));
+            transform.TransformSeismic(seismic.AsSpan(i * transform.RawSeismicLength, transform.RawSeismicLength), cond.AsSpan(i * sl, sl));
+        }
+
+        var sampler = SamplingOptions.Evaluation(parse);
+        var options = new SamplerOptions
+        {
+            Nfe = sampler.Nfe, GuidanceScale = sampler.Guidance, Formula = sampler.GuidanceFormula,
+            Deterministic = sampler.Deterministic, ClipDenoise = o.ClipDenoise,
+        };
+        var prediction = new float[n * vl];
+        using var generator = new Generator((ulong)sampler.Seed, CPU);
+        for (int start = 0; start < n; start += sampler.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            int b = Math.Min(sampler.BatchSize, n - start);
+            var x = tensor(x1.AsSpan(start * vl, b * vl).ToArray(), [b, 1, s, s]).to(model.Device);
+            var c = tensor(cond.AsSpan(start * sl, b * sl).ToArray(), [b, transform.Info.Ns, s, s]).to(model.Device);
+            using var result = model.Sample(x, c, options, generator);
+            result.X0.cpu().data<float>().CopyTo(prediction, start * vl);
+        }
+
+        var outDir = parse.GetValue(SamplingOptions.OutDir)!;
+        var metersPerSecond = prediction.Select(v => v * 1500f + 3000f).ToArray();
+        NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), metersPerSecond, [n, 1, s, s]);
+        int figures = Math.Min(n, parse.GetValue(SamplingOptions.Figures));
+        for (int i = 0; i < figures; i++)
+            SeismicFigures.Maps(
+            [
+                MapPanel.Velocity("smoothed input x1", ResultFigures.MetersPerSecond(x1.AsSpan(i * vl, vl), s)),
+                MapPanel.Velocity("prediction", ResultFigures.MetersPerSecond(prediction.AsSpan(i * vl, vl), s)),
+            ]).SavePng(Path.Combine(outDir, "figures", $"sample{i}.png"));
+        Console.WriteLine($"Sampled {n} velocity models (NFE {options.Nfe}) from {Path.GetFileName(x1Path)} + {Path.GetFileName(seismicPath)} -> {Path.Combine(outDir, "prediction.npy")} (m/s, ({n}, 1, {s}, {s}))");
+        return 0;
+    }
+}
