@@ -32,9 +32,13 @@ public sealed class EndToEndTests
 
         CliRunner.Succeed("train", "--dataset-dir", data, "--dataset-name", "FlatVel_A", "--result-dir", results, "--name", "tiny",
                           "--gpu", "cpu", "--model", "i2sb_small_cond", "--image-size", "16", "--batch-size", "4", "--microbatch", "2",
-                          "--num-itr", "3", "--interval", "100", "--val-batches", "1", "--corrupt", "blur-openfwi_benchmark");
+                          "--num-itr", "3", "--interval", "100", "--val-batches", "1", "--corrupt", "blur-openfwi_benchmark",
+                          "--val-every", "3", "--log-writer", "tensorboard");
         var ckpt = Path.Combine(results, "tiny", "latest.ckpt");
         Assert.True(File.Exists(ckpt));
+        Assert.True(File.Exists(Path.Combine(results, "tiny", "figures", "val_itr0000003.png")));
+        var events = Assert.Single(Directory.GetFiles(Path.Combine(results, "tiny", "tensorboard"), "events.out.tfevents.*"));
+        Assert.True(new FileInfo(events).Length > 100);
 
         var evaluate = CliRunner.Succeed("evaluate", "--ckpt", ckpt, "--gpu", "cpu", "--out-dir", dir["eval"], "--batch-size", "4", "--figures", "1");
         Assert.Contains("report:", evaluate.Out);
