@@ -53,7 +53,7 @@ public sealed class VerbErrorTests : IDisposable
         Directory.CreateDirectory(_dir["ds/train/model"]);
         Garbage("ds/train/data/data1.npy");
         Garbage("ds/train/model/model1.npy");
-        AssertOneLineError(CliRunner.Run("prepare", "--dataset-dir", _dir["ds"], "--dataset-name", "FlatVel_A", "--image-size", "16"), ".npy");
+        AssertOneLineError(CliRunner.Run("prepare", "--dataset-dir", _dir["ds"], "--dataset-name", "FlatVel_A", "--image-size", "16"), "data1.npy");
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class VerbErrorTests : IDisposable
     public void Synthesize_negative_count()
     {
         var result = CliRunner.Run("synthesize", "--family", "FlatVel_A", "--train", "-1", "--val", "1", "--out", _dir["out"]);
-        AssertOneLineError(result, "-1");
+        AssertOneLineError(result, "TrainSamples");
     }
 
     [Fact]
@@ -165,6 +165,16 @@ public sealed class VerbErrorTests : IDisposable
         var result = CliRunner.Run("train", "--dataset-dir", _dir["nowhere"], "--result-dir", _dir["results"], "--gpu", "cpu",
                                    "--image-size", "16", "--batch-size", "2", "--num-itr", "1");
         AssertOneLineError(result, "nowhere");
+    }
+
+    [Fact]
+    public void Train_explicit_gpu_without_cuda_is_an_error_not_a_fallback()
+    {
+        if (Seismic.Diffusion.Runtime.TorchRuntime.IsCudaAvailable) return; // only meaningful on a CPU-only machine
+        var result = CliRunner.Run("train", "--dataset-dir", _dir["nowhere"], "--result-dir", _dir["results"], "--gpu", "0",
+                                   "--image-size", "16", "--batch-size", "2", "--num-itr", "1");
+        AssertOneLineError(result, "CUDA is not available");
+        Assert.False(Directory.Exists(_dir["results/i2sb/figures"]));
     }
 
     [Fact]
