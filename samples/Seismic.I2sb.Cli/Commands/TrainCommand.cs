@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Seismic.Data.OpenFwi;
 using Seismic.I2sb.Cli.Terminal;
 using Seismic.Training;
 using Seismic.Training.Logging;
@@ -72,10 +73,12 @@ internal static class TrainCommand
             var logger = new ConsoleLogger();
             using var trainer = Trainer.CreateBuilder().Options(options).Logger(logger).Build();
             var figures = Path.Combine(options.RunDir, "figures");
+            var info = (options.DataConfigPath is { } json ? OpenFwiConfig.Load(json) : OpenFwiConfig.Default)[options.DatasetName];
             trainer.Validated += v =>
             {
                 Directory.CreateDirectory(figures);
-                ResultFigures.Comparison(Path.Combine(figures, $"val_itr{v.Iteration:D7}.png"), v.Example);
+                var e = v.Example;
+                ResultFigures.Comparison(Path.Combine(figures, $"val_itr{v.Iteration:D7}.png"), e.Size, e.Truth, e.Input, e.Prediction, info);
             };
             if (options.LogWriter == "tensorboard") LogToTensorBoard(trainer, Path.Combine(options.RunDir, "tensorboard"));
             var result = ProgressDisplay.Run("train", progress =>
