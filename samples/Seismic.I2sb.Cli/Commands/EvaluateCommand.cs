@@ -19,7 +19,7 @@ internal static class EvaluateCommand
             var outDir = parse.GetValue(SamplingOptions.OutDir)!;
             int figures = parse.GetValue(SamplingOptions.Figures);
             var report = SamplingOptions.Evaluate(model, dataset, SamplingOptions.Evaluation(parse),
-                batch => SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures));
+                batch => SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures, dataset.Info));
             report = report with { Checkpoint = Path.GetFullPath(ckpt) };
             var path = Path.Combine(outDir, "report.json");
             report.Save(path);

@@ -24,12 +24,14 @@ internal static class SampleCommand
             var predictions = new List<float>();
             var inputs = new List<float>();
             int count = 0, size = model.Options.ImageSize;
+            // Back to m/s with the dataset's own label bounds (a --json-data-config may change them).
+            var (half, mid) = ResultFigures.Scale(dataset.Info);
             var report = SamplingOptions.Evaluate(model, dataset, SamplingOptions.Evaluation(parse), batch =>
             {
-                predictions.AddRange(batch.Prediction.Select(v => v * 1500f + 3000f));
-                inputs.AddRange(batch.Input.Select(v => v * 1500f + 3000f));
+                predictions.AddRange(batch.Prediction.Select(v => v * half + mid));
+                inputs.AddRange(batch.Input.Select(v => v * half + mid));
                 count += batch.Indices.Length;
-                SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures);
+                SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures, dataset.Info);
             });
             NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), predictions.ToArray(), [count, 1, size, size]);
             NpyWriter.Write(Path.Combine(outDir, "input_x1.npy"), inputs.ToArray(), [count, 1, size, size]);

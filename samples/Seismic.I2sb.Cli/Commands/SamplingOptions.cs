@@ -70,16 +70,16 @@ internal static class SamplingOptions
                 new Progress<(int Done, int Total)>(p => progress.Report(new ProgressUpdate(p.Done, p.Total))), onBatch));
 
     /// <summary>Writes comparison figures of the first samples and the trajectory of the first batch.</summary>
-    public static void WriteFigures(string dir, PredictionBatch batch, ref int remaining)
+    public static void WriteFigures(string dir, PredictionBatch batch, ref int remaining, OpenFwiDatasetInfo info)
     {
         int s = batch.Size, n = s * s;
         Directory.CreateDirectory(dir);
         for (int i = 0; i < batch.Indices.Length && remaining > 0; i++, remaining--)
             ResultFigures.Comparison(Path.Combine(dir, $"sample{batch.Indices[i]}.png"), s,
-                batch.Truth.AsSpan(i * n, n), batch.Input.AsSpan(i * n, n), batch.Prediction.AsSpan(i * n, n));
+                batch.Truth.AsSpan(i * n, n), batch.Input.AsSpan(i * n, n), batch.Prediction.AsSpan(i * n, n), info);
         if (batch.Trajectory is { } t)
             Seismic.Plotting.SeismicFigures.Trajectory(t.Select(x => new Seismic.Plotting.TrajectoryStep(x.Step,
-                ResultFigures.MetersPerSecond(x.State, s), ResultFigures.MetersPerSecond(x.X0Hat, s))).ToList())
+                ResultFigures.MetersPerSecond(x.State, s, info), ResultFigures.MetersPerSecond(x.X0Hat, s, info))).ToList())
                 .SavePng(Path.Combine(dir, "trajectory.png"));
     }
 }
