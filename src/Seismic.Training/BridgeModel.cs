@@ -106,6 +106,32 @@ public sealed class BridgeModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Loads network weights trained with the Python reference (a <c>net.state_dict()</c> or EMA state dict saved as
+    /// <c>.pt</c>, PyTorch zip format, or <c>.safetensors</c>) and makes them the EMA weights too, so that
+    /// <see cref="Sample"/> uses exactly them.
+    /// </summary>
+    /// <exception cref="Seismic.Models.StateDictException">Legacy format, or keys/shapes that do not match (the first few are listed).</exception>
+    public void LoadPyTorchStateDict(string path)
+    {
+        Network.LoadPyTorchStateDict(path);
+        var state = Ema.StateDict();
+        try
+        {
+            var live = Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            foreach (var name in Ema.ParameterNames)
+            {
+                state[name].Dispose();
+                state[name] = live[name].detach().clone();
+            }
+            Ema.LoadStateDict(state);
+        }
+        finally
+        {
+            foreach (var t in state.Values) t.Dispose();
+        }
+    }
+
     internal void LoadWeights(IReadOnlyDictionary<string, byte[]> sections, string path)
     {
         using (var r = new BinaryReader(new MemoryStream(sections.Require("model", path))))

@@ -176,6 +176,26 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Reference_weights_become_the_sampling_weights()
+    {
+        var o = _data.Options();
+        using var trained = BridgeModel.Create(o, CPU);
+        using (no_grad()) foreach (var p in trained.Network.parameters()) p.add_(0.01);
+        var path = Path.Combine(_data.Directory, "net.safetensors");
+        Seismic.Models.StateDictFile.SaveSafetensors(trained.Network, path);
+
+        using var fresh = BridgeModel.Create(o, CPU);
+        fresh.LoadPyTorchStateDict(path);
+        var expected = trained.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var ema = fresh.Ema.StateDict();
+        foreach (var name in fresh.Ema.ParameterNames)
+            Assert.True(ema[name].equal(expected[name]).all().item<bool>(), $"EMA weight {name} differs from the loaded one");
+        foreach (var (name, p) in fresh.Network.named_parameters())
+            Assert.True(p.equal(expected[name]).all().item<bool>(), $"network weight {name} differs from the loaded one");
+        foreach (var t in ema.Values) t.Dispose();
+    }
+
+    [Fact]
     public void Explicit_cuda_without_cuda_fails_at_build_time()
     {
         if (cuda.is_available()) return;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Seismic.Data.OpenFwi;
 using Seismic.I2sb.Cli.Terminal;
 using Seismic.Training;
-using Seismic.Training.Logging;
 
 namespace Seismic.I2sb.Cli.Commands;
 
@@ -80,7 +79,7 @@ internal static class TrainCommand
                 var e = v.Example;
                 ResultFigures.Comparison(Path.Combine(figures, $"val_itr{v.Iteration:D7}.png"), e.Size, e.Truth, e.Input, e.Prediction, info);
             };
-            if (options.LogWriter == "tensorboard") LogToTensorBoard(trainer, Path.Combine(options.RunDir, "tensorboard"));
+            // --log-writer tensorboard is handled by the trainer itself (RunDir/tensorboard).
             var result = ProgressDisplay.Run("train", progress =>
             {
                 trainer.IterationCompleted += p => progress.Report(new ProgressUpdate(p.Iteration, p.Total, $"loss {p.Loss:F4}"));
@@ -90,31 +89,6 @@ internal static class TrainCommand
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>
-    /// <c>--log-writer tensorboard</c>: loss and learning rate every <c>--log-every</c> iterations, validation metrics
-    /// (prediction and input x1) and the validation example's maps (normalised, [-1, 1]) at every validation.
-    /// </summary>
-    private static void LogToTensorBoard(Trainer trainer, string directory)
-    {
-        var log = new TensorBoardLog(directory);
-        int every = Math.Max(1, trainer.Options.LogEvery);
-        trainer.IterationCompleted += p =>
-        {
-            if (p.Iteration % every != 0 && p.Iteration != p.Total) return;
-            log.Scalar("train/loss", p.Loss, p.Iteration);
-            log.Scalar("train/lr", p.LearningRate, p.Iteration);
-        };
-        trainer.Validated += v =>
-        {
-            log.Metrics("val/prediction", v.Prediction, v.Iteration);
-            log.Metrics("val/input", v.Input, v.Iteration);
-            var e = v.Example;
-            log.Image("val/truth", e.Truth, e.Size, e.Size, v.Iteration, -1, 1);
-            log.Image("val/input_x1", e.Input, e.Size, e.Size, v.Iteration, -1, 1);
-            log.Image("val/prediction", e.Prediction, e.Size, e.Size, v.Iteration, -1, 1);
-        };
     }
 
     internal static IEnumerable<Option> AllOptions() =>
