@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Running;
-using Seismic.Benchmarks.SideBySide;
+using Seismic.Benchmarks.Programs;
 
 // Run all: dotnet run -c Release --project benchmarks/Seismic.Benchmarks -- --filter '*'
 // CI smoke: ./build.sh bench-smoke  (--job Dry --inProcess)
@@ -7,6 +7,9 @@ using Seismic.Benchmarks.SideBySide;
 return args.FirstOrDefault() switch
 {
     "sidebyside-unet" => UNetWorker.Run(args[1..]),
+    "sampling-overhead" => SamplingOverhead.Run(args[1..]),
+    "loader-vs-step" => LoaderVsStep.Run(args[1..]),
+    "training-rss" => TrainingRss.Run(args[1..]),
     _ => Run(args),
 };
 

@@ -6,7 +6,7 @@ using Seismic.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Seismic.Benchmarks.SideBySide;
+namespace Seismic.Benchmarks.Programs;
 
 /// <summary>
 /// The TorchSharp half of benchmarks/unet-vs-pytorch.sh: a long-lived worker that a driver (benchmarks/reference/side_by_side.py)
