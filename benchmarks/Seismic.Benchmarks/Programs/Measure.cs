@@ -29,13 +29,16 @@ internal static class Measure
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-    /// <summary>This process's resident set size in KiB (VmRSS from /proc/self/status), or -1 off Linux.</summary>
-    public static long RssKiB()
+    /// <summary>
+    /// A field of /proc/self/status in KiB (-1 off Linux): <c>VmRSS</c> (resident set), <c>RssAnon</c> (heap and tensors)
+    /// or <c>RssFile</c> (mapped files such as the LMDB cache, which the kernel may evict at any time).
+    /// </summary>
+    public static long StatusKiB(string field = "VmRSS")
     {
         if (!File.Exists("/proc/self/status")) return -1;
         foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         return -1;
     }
 
