@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Seismic.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,17 +8,11 @@ namespace Seismic.Benchmarks.Models;
 /// <summary>
 /// ADM U-Net on the CPU, batch 8: one forward pass (eval, no_grad) and one training step (forward, MSE loss,
 /// backward, AdamW). In-process (TorchSharp's native libraries are resolved for this process) and short (a U-Net step
-/// takes up to a second on 2 cores): run with <c>--filter '*Models*'</c> and no <c>--job</c>.
+/// takes up to a second on 2 cores): run with <c>--filter '*AdmUNet*'</c> and no <c>--job</c> (see <see cref="TorchBenchmarkConfig"/>).
 /// </summary>
-[Config(typeof(InProcessShortConfig))]
+[Config(typeof(TorchBenchmarkConfig))]
 public class AdmUNetBenchmarks
 {
-    /// <summary>BenchmarkDotNet's short run (3 warm-ups, 3 iterations), in-process.</summary>
-    private sealed class InProcessShortConfig : ManualConfig
-    {
-        public InProcessShortConfig() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
-    }
-
     private AdmUNet? _net;
     private Tensor? _x;
     private Tensor? _t;
