@@ -40,4 +40,14 @@ public class TorchRuntimeTests
         var e = Assert.Throws<ArgumentException>(() => TorchRuntime.ResolveDevice("tpu"));
         Assert.Contains("tpu", e.Message);
     }
+
+    [Fact]
+    public void OneDnn_is_off_for_gradients_and_on_only_inside_the_inference_scope()
+    {
+        TorchRuntime.EnsureAvailable();
+        if (!TorchRuntime.OneDnnDisabled) return; // not x86-64 Linux, or SEISMIC_I2SB_ONEDNN=1
+        Assert.False(OneDnnGuard.IsOneDnnEnabled);
+        using (OneDnnGuard.InferenceScope()) Assert.True(OneDnnGuard.IsOneDnnEnabled);
+        Assert.False(OneDnnGuard.IsOneDnnEnabled);
+    }
 }
