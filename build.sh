@@ -76,6 +76,6 @@ case "$cmd" in
   quickstart)  ensure_native; build; shift || true
                dotnet samples/Seismic.I2sb.Cli/bin/$CONFIG/net10.0/seismic-i2sb.dll quickstart "$@" ;;
   pack)        dotnet pack Seismic.I2sb.sln -c "$CONFIG" -nologo -o artifacts/packages ;;
-  bench-smoke) ensure_native; dotnet run -c "$CONFIG" --project benchmarks/Seismic.Benchmarks -- --filter '*' --job Dry --inProcess ;;
+  bench-smoke) ensure_native; dotnet run -c "$CONFIG" --project benchmarks/Seismic.Benchmarks -- --filter '*' --job Dry --inProcess --artifacts /tmp/seismic-bdn-artifacts ;;
   *) echo "usage: ./build.sh quickstart|test|build|pack|bench-smoke|setup" >&2; exit 2 ;;
 esac

@@ -69,6 +69,7 @@ internal static class UNetWorker
         net.eval();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        using var kernels = Seismic.Diffusion.Runtime.TorchRuntime.InferenceKernels(); // as the library's sampler does
         net.call(x, t).sum().item<float>();
     }
 
