@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Seismic.Data.Loading;
-using Seismic.Data.Npy;
 using Seismic.Data.OpenFwi;
 using Seismic.I2sb.Cli.Terminal;
 using Seismic.Physics.Families;
@@ -112,7 +111,7 @@ internal static class QuickstartCommand
         Directory.CreateDirectory(outDir);
         report.Save(Path.Combine(outDir, "report.json"));
         WriteLosses(Path.Combine(outDir, "losses.csv"), trained.Losses);
-        WriteFigures(figures, first!, dataDir);
+        WriteFigures(figures, first!, val);
 
         PrintTable(report);
         bool beats = report.Prediction.Mae < report.Input.Mae && report.Prediction.Ssim > report.Input.Ssim;
@@ -141,21 +140,17 @@ internal static class QuickstartCommand
         static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
     }
 
-    private static void WriteFigures(string dir, PredictionBatch batch, string dataDir)
+    private static void WriteFigures(string dir, PredictionBatch batch, SeismicDataset val)
     {
-        Directory.CreateDirectory(dir);
-        int s = batch.Size, n = s * s;
-        for (int i = 0; i < Math.Min(3, batch.Indices.Length); i++)
-            ResultFigures.Comparison(Path.Combine(dir, $"val{batch.Indices[i]}_comparison.png"), s,
-                batch.Truth.AsSpan(i * n, n), batch.Input.AsSpan(i * n, n), batch.Prediction.AsSpan(i * n, n));
-        if (batch.Trajectory is { } trajectory)
-            SeismicFigures.Trajectory(trajectory.Select(t => new TrajectoryStep(t.Step,
-                ResultFigures.MetersPerSecond(t.State, s), ResultFigures.MetersPerSecond(t.X0Hat, s))).ToList())
-                .SavePng(Path.Combine(dir, "trajectory.png"));
-        // The raw recorded data of the first validation sample, middle shot, as OpenFWI stores it.
-        var dataFile = Directory.GetFiles(Path.Combine(dataDir, "val", "data"), "*.npy").Order(NaturalStringComparer.Instance).First();
-        var raw = NpyFile.ReadAllFloat32(dataFile, out var shape);
-        SeismicFigures.ShotGather(Map2D.Slice(raw, shape, 0, 2), "val 0, shot 3 (x = 340 m)").SavePng(Path.Combine(dir, "shot_gather.png"));
+        int remaining = 3;
+        SamplingOptions.WriteFigures(dir, batch, ref remaining, val.Info);
+        // The recorded data of the first validation sample, middle shot, as OpenFWI stores it.
+        var info = val.Info;
+        var velocity = new float[info.NGrid * info.NGrid];
+        var seismic = new float[info.Ns * info.Nt * info.Ng];
+        val.ReadRawSample(0, velocity, seismic);
+        SeismicFigures.ShotGather(Map2D.Slice(seismic, info.SeismicShape, 2), "val 0, shot 3 (x = 340 m)")
+            .SavePng(Path.Combine(dir, "shot_gather.png"));
     }
 
     private static void WriteLosses(string path, IReadOnlyList<double> losses)

@@ -1,4 +1,5 @@
 using Seismic.Data.OpenFwi;
+using Seismic.Data.Transforms;
 using Seismic.Plotting;
 
 namespace Seismic.I2sb.Cli.Commands;
@@ -12,15 +13,16 @@ internal static class ResultFigures
     /// <summary>The m/s scale of a dataset: <c>v_mps = v * Half + Mid</c>.</summary>
     public static (float Half, float Mid) Scale(OpenFwiDatasetInfo? info)
     {
-        double low = info?.LabelMin ?? 1500, high = info?.LabelMax ?? 4500;
-        return ((float)((high - low) / 2), (float)((high + low) / 2));
+        var normalization = Normalization(info);
+        return ((float)normalization.MetersPerSecondPerUnit, normalization.DenormalizeVelocity(0f));
     }
 
-    public static Map2D MetersPerSecond(ReadOnlySpan<float> normalised, int size, OpenFwiDatasetInfo? info = null)
-    {
-        var (half, mid) = Scale(info);
-        return new Map2D(normalised, size, size).Select(v => v * half + mid);
-    }
+    /// <summary>The dataset's normalisation; the OpenFWI bounds (shared by all ten datasets) when unknown.</summary>
+    public static OpenFwiNormalization Normalization(OpenFwiDatasetInfo? info) =>
+        new(info ?? OpenFwiConfig.Default["FlatVel_A"]);
+
+    public static Map2D MetersPerSecond(ReadOnlySpan<float> normalised, int size, OpenFwiDatasetInfo? info = null) =>
+        new Map2D(normalised, size, size).Select(Normalization(info).DenormalizeVelocity);
 
     /// <summary>Truth, smoothed input x1, prediction and error, with colour bars in m/s.</summary>
     public static void Comparison(string path, int size, ReadOnlySpan<float> truth, ReadOnlySpan<float> x1, ReadOnlySpan<float> prediction,

@@ -25,11 +25,11 @@ internal static class SampleCommand
             var inputs = new List<float>();
             int count = 0, size = model.Options.ImageSize;
             // Back to m/s with the dataset's own label bounds (a --json-data-config may change them).
-            var (half, mid) = ResultFigures.Scale(dataset.Info);
+            var normalization = dataset.Normalization;
             var report = SamplingOptions.Evaluate(model, dataset, SamplingOptions.Evaluation(parse), batch =>
             {
-                predictions.AddRange(batch.Prediction.Select(v => v * half + mid));
-                inputs.AddRange(batch.Input.Select(v => v * half + mid));
+                predictions.AddRange(batch.Prediction.Select(normalization.DenormalizeVelocity));
+                inputs.AddRange(batch.Input.Select(normalization.DenormalizeVelocity));
                 count += batch.Indices.Length;
                 SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures, dataset.Info);
             });

@@ -64,14 +64,15 @@ internal static class SampleFromFiles
         }
 
         var outDir = parse.GetValue(SamplingOptions.OutDir)!;
-        var metersPerSecond = prediction.Select(v => v * 1500f + 3000f).ToArray();
+        var metersPerSecond = new float[prediction.Length];
+        transform.Normalization.DenormalizeVelocity(prediction, metersPerSecond);
         NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), metersPerSecond, [n, 1, s, s]);
         int figures = Math.Min(n, parse.GetValue(SamplingOptions.Figures));
         for (int i = 0; i < figures; i++)
             SeismicFigures.Maps(
             [
-                MapPanel.Velocity("smoothed input x1", ResultFigures.MetersPerSecond(x1.AsSpan(i * vl, vl), s)),
-                MapPanel.Velocity("prediction", ResultFigures.MetersPerSecond(prediction.AsSpan(i * vl, vl), s)),
+                MapPanel.Velocity("smoothed input x1", ResultFigures.MetersPerSecond(x1.AsSpan(i * vl, vl), s, transform.Info)),
+                MapPanel.Velocity("prediction", ResultFigures.MetersPerSecond(prediction.AsSpan(i * vl, vl), s, transform.Info)),
             ]).SavePng(Path.Combine(outDir, "figures", $"sample{i}.png"));
         Console.WriteLine($"Sampled {n} velocity models (NFE {options.Nfe}) from {Path.GetFileName(x1Path)} + {Path.GetFileName(seismicPath)} -> {Path.Combine(outDir, "prediction.npy")} (m/s, ({n}, 1, {s}, {s}))");
         return 0;

@@ -89,7 +89,7 @@ public sealed class Evaluator
             var truthNative = ToNative(x0);
             predNative.Add(ToNative(x0Hat), truthNative);
             inputNative.Add(ToNative(x1), truthNative);
-            misfit?.Add(batch.Indices[..take], MetersPerSecond(ToNative(x0Hat)), MetersPerSecond(ToNative(x1)));
+            misfit?.Add(batch.Indices[..take], Floats(ToNative(x0Hat)), Floats(ToNative(x1)));
 
             if (onBatch is not null)
                 onBatch(new PredictionBatch(batch.Indices[..take], batch.ImageSize, Floats(x0), Floats(x1), Floats(x0Hat), Floats(cond),
@@ -121,9 +121,6 @@ public sealed class Evaluator
     private Tensor ToNative(Tensor x) =>
         nn.functional.interpolate(x, [_options.NativeSize, _options.NativeSize], mode: InterpolationMode.Bilinear, align_corners: false);
 
-    private static float[] MetersPerSecond(Tensor normalised) =>
-        Floats((normalised * 1500 + 3000).clamp(1500, 4500));
-
     private static float[] Floats(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
 
     private static IReadOnlyList<(int, float[], float[])>? Trajectory(SamplingResult r)
@@ -141,22 +138,33 @@ public sealed class Evaluator
         private readonly Seismic.Physics.Misfit.DataMisfit _misfit = new();
         private readonly float[] _velocity = new float[dataset.Info.NGrid * dataset.Info.NGrid];
         private readonly float[] _observed = new float[dataset.Info.Ns * dataset.Info.Nt * dataset.Info.Ng];
+        private readonly float[] _model = new float[dataset.Info.NGrid * dataset.Info.NGrid];
         private double _prediction, _input;
         private int _count;
 
         public double? Prediction => _count == 0 ? null : _prediction / _count;
         public double? Input => _count == 0 ? null : _input / _count;
 
+        /// <summary>Adds samples given as normalised (B, 1, n_grid, n_grid) predictions and inputs.</summary>
         public void Add(int[] indices, float[] predictions, float[] inputs)
         {
             int n = _velocity.Length;
             for (int i = 0; i < indices.Length; i++)
             {
                 dataset.ReadRawSample(indices[i], _velocity, _observed);
-                _prediction += _misfit.Compute(predictions[(i * n)..((i + 1) * n)], _observed).RelativeL2;
-                _input += _misfit.Compute(inputs[(i * n)..((i + 1) * n)], _observed).RelativeL2;
+                _prediction += Misfit(predictions.AsSpan(i * n, n));
+                _input += Misfit(inputs.AsSpan(i * n, n));
                 _count++;
             }
+        }
+
+        /// <summary>Relative L2 misfit of one normalised model, in m/s clamped to the dataset's label bounds.</summary>
+        private double Misfit(ReadOnlySpan<float> normalised)
+        {
+            dataset.Normalization.DenormalizeVelocity(normalised, _model);
+            float low = (float)dataset.Info.LabelMin, high = (float)dataset.Info.LabelMax;
+            for (int k = 0; k < _model.Length; k++) _model[k] = Math.Clamp(_model[k], low, high);
+            return _misfit.Compute(_model, _observed).RelativeL2;
         }
     }
 }
