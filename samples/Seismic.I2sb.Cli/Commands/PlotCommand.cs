@@ -59,7 +59,7 @@ internal static class PlotCommand
                 Map2D LoadVelocity(string path)
                 {
                     var map = LoadMap(path, sample, shotIndex: null);
-                    return isNormalised ? map.Select(v => v * 1500f + 3000f) : map;
+                    return isNormalised ? map.Select(ResultFigures.Normalization(null).DenormalizeVelocity) : map;
                 }
 
                 var prediction = LoadVelocity(velocityPath);
