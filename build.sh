@@ -57,7 +57,7 @@ build() {
 run_tests() {
   local log; log=$(mktemp)
   local status=0
-  dotnet test Seismic.I2sb.sln -c "$CONFIG" --no-build -nologo 2>&1 | tee "$log" || status=$?
+  dotnet test Seismic.I2sb.sln -c "$CONFIG" --no-build -nologo -m:1 2>&1 | tee "$log" || status=$?
   # One plain summary line over all test assemblies, e.g. "Passed!  - Failed: 0, Passed: 5, ..."
   awk '/(Passed|Failed)! +- Failed: /{
          for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1) + 0; if ($i == "Passed:") p += $(i+1) + 0 }

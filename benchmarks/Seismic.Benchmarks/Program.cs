@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "sampling-overhead" => SamplingOverhead.Run(args[1..]),
     "loader-vs-step" => LoaderVsStep.Run(args[1..]),
     "training-rss" => TrainingRss.Run(args[1..]),
+    "onednn-check" => OneDnnCheck.Run(args[1..]),
     _ => Run(args),
 };
 

@@ -3,17 +3,17 @@ using System.Runtime.InteropServices;
 namespace Seismic.Diffusion.Runtime;
 
 /// <summary>
-/// libtorch 2.10's oneDNN convolution backward returns NaN input gradients from multi-threaded CPU runs on some recent
-/// x86-64 CPUs (seen on a 2-core AMD EPYC with AVX-512: 8 of 36 fresh U-Net backward passes with the AVX2 cap, 1 of 36
-/// with the default ISA; none with oneDNN disabled, at about the same speed). So, on x86-64 Linux, this turns oneDNN off
-/// for CPU tensors (PyTorch's <c>torch.backends.mkldnn.enabled = False</c>) and libtorch falls back to its native
-/// convolution. Work without gradients (sampling) turns it back on inside <see cref="InferenceScope"/>: the forward
-/// kernels are correct and 2-5x faster. Set <c>SEISMIC_I2SB_ONEDNN=1</c> to keep oneDNN everywhere. CUDA work is
-/// unaffected. See docs/troubleshooting.md.
+/// libtorch 2.10's oneDNN convolution backward returns wrong (sometimes NaN) input gradients for convolutions that
+/// narrow the channels on some recent x86-64 CPUs (an AVX-512 AMD EPYC: every try with one thread; see the
+/// <c>onednn-check</c> benchmark program). So, on x86-64 Linux, this turns oneDNN off for CPU tensors (PyTorch's
+/// <c>torch.backends.mkldnn.enabled = False</c>) and libtorch falls back to its native convolution. Work without
+/// gradients (sampling) turns it back on inside <see cref="InferenceScope"/>: the forward kernels are correct and 2-6x
+/// faster. <c>SEISMIC_I2SB_ONEDNN=1</c> keeps oneDNN everywhere; <c>SEISMIC_I2SB_ONEDNN=0</c> keeps it off everywhere,
+/// inference included. CUDA work is unaffected. See docs/troubleshooting.md.
 /// </summary>
 internal static class OneDnnGuard
 {
-    /// <summary>Set to 1 to keep libtorch's oneDNN kernels on the CPU.</summary>
+    /// <summary>1: keep libtorch's oneDNN kernels on the CPU; 0: never use them, not even for inference.</summary>
     public const string OptInVariable = "SEISMIC_I2SB_ONEDNN";
 
     private static int _applied;
@@ -44,12 +44,12 @@ internal static class OneDnnGuard
     internal static bool IsOneDnnEnabled => UserEnabledMkldnn(GlobalContext());
 
     /// <summary>
-    /// Turns oneDNN back on for work without gradients (its forward kernels are correct) and off again on dispose.
-    /// The switch is process-wide: do not train on another thread meanwhile.
+    /// Turns oneDNN back on for work without gradients (its forward kernels are correct) and off again on dispose,
+    /// unless <c>SEISMIC_I2SB_ONEDNN=0</c>. The switch is process-wide: do not train on another thread meanwhile.
     /// </summary>
     public static IDisposable InferenceScope()
     {
-        if (!Disabled) return NoScope.Instance;
+        if (!Disabled || Environment.GetEnvironmentVariable(OptInVariable) == "0") return NoScope.Instance;
         SetUserEnabledMkldnn(GlobalContext(), true);
         return new RestoreScope();
     }

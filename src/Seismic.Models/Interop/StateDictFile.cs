@@ -1,3 +1,4 @@
+using Seismic.Data.IO;
 using System.Collections;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -132,7 +133,7 @@ public static class StateDictFile
     public static void WriteSafetensors(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        WriteAtomically(path, stream => Safetensors.Write(stream, tensors));
+        AtomicFile.Write(path, stream => Safetensors.Write(stream, tensors)); // a crash mid-save keeps the old file
     }
 
     private static Dictionary<string, Tensor> ReadPyTorchZip(string path)
@@ -183,26 +184,4 @@ public static class StateDictFile
 
     private static string Names(IReadOnlyList<string> names) =>
         string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $", ... ({names.Count - NamesShown} more)" : "");
-
-    /// <summary>Temp file in the same folder, flushed, then renamed over the target: readers never see a partial file.</summary>
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.tmp-{Guid.NewGuid():N}";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { }
-            throw;
-        }
-    }
 }

@@ -9,11 +9,12 @@ namespace Seismic.Training.Evaluation;
 /// <param name="Mse">Mean squared error, normalised.</param>
 /// <param name="Rmse">Root mean squared error, normalised.</param>
 /// <param name="Ssim">SSIM on x/2 + 0.5 (SPEC 9).</param>
-/// <param name="MaeMetersPerSecond">MAE in m/s (MAE x 1500).</param>
+/// <param name="MaeMetersPerSecond">MAE in m/s: MAE x (label_max - label_min) / 2 of the dataset (1500 m/s for OpenFWI).</param>
 public sealed record MetricSummary(double Mae, double Mse, double Rmse, double Ssim, double MaeMetersPerSecond)
 {
     /// <summary>Summarises accumulated metrics.</summary>
-    public static MetricSummary From(MetricValues m) => new(m.Mae, m.Mse, m.Rmse, m.Ssim, m.MaeMetersPerSecond);
+    public static MetricSummary From(MetricValues m, double metersPerSecondPerUnit = Metrics.VelocityHalfRange) =>
+        new(m.Mae, m.Mse, m.Rmse, m.Ssim, m.Mae * metersPerSecondPerUnit);
 }
 
 /// <summary>Metrics of predictions and of the corrupted input x1 (the baseline), at S x S and at OpenFWI's 70 x 70.</summary>

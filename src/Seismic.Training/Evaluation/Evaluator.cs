@@ -99,6 +99,7 @@ public sealed class Evaluator
             progress?.Report((done, total));
         }
 
+        double metersPerUnit = dataset.Normalization.MetersPerSecondPerUnit;
         return new EvaluationReport
         {
             Dataset = dataset.Info.Key,
@@ -108,10 +109,10 @@ public sealed class Evaluator
             Nfe = _options.Nfe,
             Guidance = _options.Guidance,
             Deterministic = _model.Options.OtOde || _options.Deterministic,
-            Prediction = MetricSummary.From(pred.Mean),
-            PredictionNative = MetricSummary.From(predNative.Mean),
-            Input = MetricSummary.From(input.Mean),
-            InputNative = MetricSummary.From(inputNative.Mean),
+            Prediction = MetricSummary.From(pred.Mean, metersPerUnit),
+            PredictionNative = MetricSummary.From(predNative.Mean, metersPerUnit),
+            Input = MetricSummary.From(input.Mean, metersPerUnit),
+            InputNative = MetricSummary.From(inputNative.Mean, metersPerUnit),
             DataMisfit = misfit?.Prediction,
             InputDataMisfit = misfit?.Input,
             Seconds = clock.Elapsed.TotalSeconds,

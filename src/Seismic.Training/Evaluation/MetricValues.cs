@@ -12,10 +12,11 @@ public readonly record struct MetricValues(double Mae, double Mse, double Ssim)
     /// <summary>Root mean squared error, <c>sqrt(Mse)</c> (of the mean MSE for batch and split means), normalised units.</summary>
     public double Rmse => Math.Sqrt(Mse);
 
-    /// <summary>Mean absolute error in m/s: <see cref="Mae"/> x <see cref="Metrics.VelocityHalfRange"/> (1500 m/s),
-    /// since the normalised velocity is <c>(v - 3000) / 1500</c> for OpenFWI's 1500 to 4500 m/s.</summary>
+    /// <summary>Mean absolute error in m/s for OpenFWI's label bounds: <see cref="Mae"/> x <see cref="Metrics.VelocityHalfRange"/>
+    /// (1500 m/s), since the normalised velocity is <c>(v - 3000) / 1500</c> for 1500 to 4500 m/s. For other bounds
+    /// multiply <see cref="Mae"/> by <c>OpenFwiNormalization.MetersPerSecondPerUnit</c> (the evaluator's report does).</summary>
     public double MaeMetersPerSecond => Mae * Metrics.VelocityHalfRange;
 
-    /// <summary>Root mean squared error in m/s: <see cref="Rmse"/> x 1500.</summary>
+    /// <summary>Root mean squared error in m/s for OpenFWI's label bounds: <see cref="Rmse"/> x 1500.</summary>
     public double RmseMetersPerSecond => Rmse * Metrics.VelocityHalfRange;
 }

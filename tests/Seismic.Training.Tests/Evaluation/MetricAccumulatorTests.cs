@@ -37,4 +37,13 @@ public class MetricAccumulatorTests
         Assert.Equal(0, acc.Count);
         Assert.Throws<InvalidOperationException>(() => acc.Mean);
     }
+
+    [Fact]
+    public void Report_summaries_convert_to_meters_per_second_with_the_datasets_bounds()
+    {
+        var m = new MetricValues(0.1, 0.04, 0.9);
+        Assert.Equal(150, MetricSummary.From(m).MaeMetersPerSecond, 1e-9);       // OpenFWI: 1500 m/s per unit
+        Assert.Equal(100, MetricSummary.From(m, 1000).MaeMetersPerSecond, 1e-9); // e.g. label bounds 1000-3000 m/s
+        Assert.Equal(0.2, MetricSummary.From(m, 1000).Rmse, 1e-12);
+    }
 }
