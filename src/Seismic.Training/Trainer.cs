@@ -216,7 +216,8 @@ public sealed class Trainer : IDisposable
         var baseline = new MetricAccumulator();
         VelocityExample? example = null;
         using var generator = new Generator((ulong)_options.Seed + 7919, CPU);
-        var loader = _val.CreateLoader(new BatchLoaderOptions { BatchSize = _options.ValBatchSize, Shuffle = false, DropLast = false });
+        // Synchronous reads, as in training (no prefetch thread allocating while TorchSharp runs; see Evaluator).
+        var loader = _val.CreateLoader(new BatchLoaderOptions { BatchSize = _options.ValBatchSize, Shuffle = false, DropLast = false, PrefetchBatches = 0 });
         var sampler = new SamplerOptions { Nfe = 1, ClipDenoise = _options.ClipDenoise, GuidanceScale = _options.Guidance };
         int batches = 0;
         foreach (var batch in loader)

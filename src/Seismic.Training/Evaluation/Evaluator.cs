@@ -61,7 +61,9 @@ public sealed class Evaluator
             Deterministic = _options.Deterministic,
         };
         using var generator = new Generator((ulong)_options.Seed, CPU);
-        var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = _options.BatchSize, Shuffle = false });
+        // No prefetch thread: reading is cheap next to sampling, and a thread allocating while TorchSharp calls libtorch
+        // can set off its finalizer race (docs/troubleshooting.md#rare-segmentation-fault-in-a-torchsharp-process).
+        var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = _options.BatchSize, Shuffle = false, PrefetchBatches = 0 });
         int done = 0;
         bool first = true;
         var misfit = _options.DataMisfit ? new MisfitAccumulator(dataset) : null;
