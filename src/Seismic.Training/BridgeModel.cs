@@ -107,29 +107,23 @@ public sealed class BridgeModel : IDisposable
     }
 
     /// <summary>
-    /// Loads network weights trained with the Python reference (a <c>net.state_dict()</c> or EMA state dict saved as
-    /// <c>.pt</c>, PyTorch zip format, or <c>.safetensors</c>) and makes them the EMA weights too, so that
-    /// <see cref="Sample"/> uses exactly them.
+    /// Loads weights trained with the Python reference. From a whole training checkpoint (the reference's
+    /// <c>latest.pt</c>) the network gets <c>net</c> and the EMA gets torch_ema's shadow and update count, so
+    /// <see cref="Sample"/> uses the reference's EMA weights; from a bare state dict (<c>.pt</c>, PyTorch zip format, or
+    /// <c>.safetensors</c>) the network gets the weights and the EMA a copy of them. The optimiser state is not read.
     /// </summary>
     /// <exception cref="Seismic.Models.StateDictException">Legacy format, or keys/shapes that do not match (the first few are listed).</exception>
     public void LoadPyTorchStateDict(string path)
     {
-        Network.LoadPyTorchStateDict(path);
-        var state = Ema.StateDict();
-        try
+        using var checkpoint = ReferenceCheckpoint.Read(path);
+        Network.LoadStateDict(checkpoint.Network, $"'{path}'");
+        if (checkpoint.EmaShadow.Count > 0)
         {
-            var live = Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-            foreach (var name in Ema.ParameterNames)
-            {
-                state[name].Dispose();
-                state[name] = live[name].detach().clone();
-            }
-            Ema.LoadStateDict(state);
+            Ema.LoadShadow(checkpoint.EmaShadow, checkpoint.EmaUpdates);
+            return;
         }
-        finally
-        {
-            foreach (var t in state.Values) t.Dispose();
-        }
+        using var scope = NewDisposeScope();
+        Ema.LoadShadow(Network.parameters().Where(p => p.requires_grad).Select(p => p.detach()).ToList(), updateCount: 0);
     }
 
     internal void LoadWeights(IReadOnlyDictionary<string, byte[]> sections, string path)

@@ -196,6 +196,61 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_reference_training_checkpoint_gives_the_network_its_net_and_the_ema_its_shadow()
+    {
+        var o = _data.Options();
+        o.Network = TinyOpenFwi.TinyNet with { ModelChannels = 8, NumResBlocks = 1, NumHeads = 1 };
+        using var model = BridgeModel.Create(o, CPU);
+        string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "reference", name);
+        model.LoadPyTorchStateDict(Fixture("latest.pt"));
+
+        Assert.Equal(7, model.Ema.UpdateCount);
+        using var x = tensor(Seismic.Data.Npy.NpyFile.ReadAllFloat32(Fixture("x.npy"), out var shape), shape.Select(d => (long)d).ToArray());
+        using var t = tensor(Seismic.Data.Npy.NpyFile.ReadAllFloat32(Fixture("t.npy"), out _));
+        var unet = model.Network.UNet;
+        unet.eval();
+        using (no_grad())
+        {
+            using var yNet = unet.call(x, t);
+            AssertClose(Fixture("y_net.npy"), yNet);
+            using (model.Ema.Apply())
+            {
+                using var yEma = unet.call(x, t);
+                AssertClose(Fixture("y_ema.npy"), yEma);
+            }
+        }
+
+        static void AssertClose(string expectedPath, Tensor actual)
+        {
+            var expected = Seismic.Data.Npy.NpyFile.ReadAllFloat32(expectedPath, out _);
+            var got = actual.data<float>().ToArray();
+            Assert.Equal(expected.Length, got.Length);
+            double worst = expected.Zip(got, (e, g) => Math.Abs(e - g)).Max(), scale = expected.Max(Math.Abs);
+            Assert.True(worst <= 1e-4 * scale, $"{Path.GetFileName(expectedPath)}: max difference {worst:E2} (scale {scale:E2})");
+        }
+    }
+
+    [Fact]
+    public void A_reference_checkpoint_for_another_network_is_rejected_naming_the_file()
+    {
+        using var model = BridgeModel.Create(_data.Options(), CPU); // model channels 16, the checkpoint's 8
+        var path = Path.Combine(AppContext.BaseDirectory, "reference", "latest.pt");
+        var e = Assert.Throws<Seismic.Models.StateDictException>(() => model.LoadPyTorchStateDict(path));
+        Assert.Contains("latest.pt", e.Message);
+        Assert.Contains("shape", e.Message);
+    }
+
+    [Fact]
+    public void A_reference_checkpoint_is_read_with_its_ema_and_without_its_optimiser()
+    {
+        using var checkpoint = Seismic.Models.ReferenceCheckpoint.Read(Path.Combine(AppContext.BaseDirectory, "reference", "latest.pt"));
+        Assert.Equal(7, checkpoint.EmaUpdates);
+        Assert.Equal(0.99, checkpoint.EmaDecay);
+        Assert.Equal(checkpoint.Network.Count, checkpoint.EmaShadow.Count); // every U-Net tensor is a parameter
+        Assert.All(checkpoint.Network.Keys, k => Assert.StartsWith("diffusion_model.", k));
+    }
+
+    [Fact]
     public void Explicit_cuda_without_cuda_fails_at_build_time()
     {
         if (cuda.is_available()) return;

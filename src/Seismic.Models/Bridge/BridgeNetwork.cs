@@ -108,6 +108,10 @@ public sealed class BridgeNetwork : Module, IBridgeNetwork
     /// <exception cref="StateDictException">See <see cref="AdmUNet.LoadPyTorchStateDict"/>.</exception>
     public void LoadPyTorchStateDict(string path) => unet.LoadPyTorchStateDict(path);
 
+    /// <summary>Loads a state dict already in memory (reference names; see <see cref="StateDictFile.LoadInto(Module, IReadOnlyDictionary{string, Tensor}, string)"/>).</summary>
+    /// <exception cref="StateDictException">Missing or unexpected keys or shape mismatches.</exception>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, string source) => StateDictFile.LoadInto(unet, stateDict, source);
+
     private Tensor Levels(Device device)
     {
         if (levelsOnDevice is null || levelsOnDevice.device_type != device.type || levelsOnDevice.device_index != device.index)

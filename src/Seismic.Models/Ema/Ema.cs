@@ -150,6 +150,28 @@ public sealed class Ema : IDisposable
         UpdateCount = updates.to_type(ScalarType.Int64).item<long>();
     }
 
+    /// <summary>
+    /// Sets the shadow from tensors in the module's parameter order, as torch_ema stores them (<c>shadow_params</c>
+    /// of a reference checkpoint, see <see cref="ReferenceCheckpoint"/>), and the update count.
+    /// </summary>
+    /// <exception cref="StateDictException">The count or a shape does not match this EMA's parameters.</exception>
+    public void LoadShadow(IReadOnlyList<Tensor> parameters, long updateCount)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ThrowIfUnusable();
+        if (parameters.Count != tracked.Length)
+            throw new StateDictException($"EMA shadow has {parameters.Count} tensors, the module {tracked.Length} trainable parameters.");
+        for (int i = 0; i < tracked.Length; i++)
+            if (!parameters[i].shape.SequenceEqual(tracked[i].Param.shape))
+                throw new StateDictException(
+                    $"EMA shadow tensor {i} has shape ({string.Join(", ", parameters[i].shape)}), parameter '{tracked[i].Name}' ({string.Join(", ", tracked[i].Param.shape)}).");
+        using (no_grad())
+        {
+            for (int i = 0; i < tracked.Length; i++) shadow[i].copy_(parameters[i]);
+        }
+        UpdateCount = updateCount;
+    }
+
     /// <summary>Saves <see cref="StateDict"/> to a safetensors file, atomically.</summary>
     public void Save(string path)
     {

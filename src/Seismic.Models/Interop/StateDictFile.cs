@@ -136,31 +136,78 @@ public static class StateDictFile
         AtomicFile.Write(path, stream => Safetensors.Write(stream, tensors)); // a crash mid-save keeps the old file
     }
 
+    /// <summary>A bare state dict, or the <c>net</c> entry of a reference training checkpoint (the rest is freed).</summary>
     private static Dictionary<string, Tensor> ReadPyTorchZip(string path)
     {
-        Hashtable table;
+        var table = Unpickle(path);
+        if (table["net"] is not IDictionary net) return FlatStateDict(table, path);
+        Dictionary<string, Tensor> result;
+        try
+        {
+            result = FlatStateDict(net, path);
+        }
+        catch
+        {
+            DisposeTensors(table, keep: []);
+            throw;
+        }
+        DisposeTensors(table, keep: result.Values);
+        return result;
+    }
+
+    /// <summary>The object tree of a PyTorch zip-format file (dictionaries, lists, tensors, numbers).</summary>
+    internal static Hashtable Unpickle(string path)
+    {
         try
         {
             using var stream = File.OpenRead(path);
-            table = PyTorchUnpickler.UnpickleStateDict(stream);
+            return PyTorchUnpickler.UnpickleStateDict(stream);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new StateDictException($"'{path}' could not be read as a PyTorch zip-format state dict: {e.Message}", e);
+            throw new StateDictException($"'{path}' could not be read as a PyTorch zip-format file: {e.Message}", e);
         }
+    }
+
+    /// <summary>Name -> tensor; anything else (a nested dictionary, a number) is an error that names the entry.</summary>
+    internal static Dictionary<string, Tensor> FlatStateDict(IDictionary table, string path)
+    {
         var result = new Dictionary<string, Tensor>();
         foreach (DictionaryEntry entry in table)
         {
             if (entry.Key is string name && entry.Value is Tensor t) result.Add(name, t);
             else
             {
-                foreach (var v in result.Values) v.Dispose();
+                DisposeTensors(table, keep: []);
                 throw new StateDictException(
-                    $"'{path}' is a PyTorch file but not a flat state dict (entry '{entry.Key}' holds a {entry.Value?.GetType().Name ?? "null"}); "
-                    + "save net.state_dict() itself, not a checkpoint dictionary.");
+                    $"'{path}' is a PyTorch file but neither a flat state dict nor a reference training checkpoint (entry '{entry.Key}' holds a "
+                    + $"{entry.Value?.GetType().Name ?? "null"}); save net.state_dict() itself, or the reference's {{\"net\": ..., \"ema\": ...}} checkpoint.");
             }
         }
         return result;
+    }
+
+    /// <summary>Frees every tensor of an unpickled tree (optimiser moments and the like) except those kept.</summary>
+    internal static void DisposeTensors(object? node, IEnumerable<Tensor> keep)
+    {
+        var kept = new HashSet<Tensor>(keep, ReferenceEqualityComparer.Instance);
+        Visit(node);
+
+        void Visit(object? n)
+        {
+            switch (n)
+            {
+                case Tensor t when !kept.Contains(t):
+                    t.Dispose();
+                    break;
+                case IDictionary d:
+                    foreach (DictionaryEntry e in d) Visit(e.Value);
+                    break;
+                case IList l:
+                    foreach (var item in l) Visit(item);
+                    break;
+            }
+        }
     }
 
     private static Dictionary<string, Tensor> StripPrefixes(IReadOnlyDictionary<string, Tensor> given, Dictionary<string, Tensor> target)
