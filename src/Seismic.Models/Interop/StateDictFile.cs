@@ -139,20 +139,9 @@ public static class StateDictFile
     /// <summary>A bare state dict, or the <c>net</c> entry of a reference training checkpoint (the rest is freed).</summary>
     private static Dictionary<string, Tensor> ReadPyTorchZip(string path)
     {
-        var table = Unpickle(path);
-        if (table["net"] is not IDictionary net) return FlatStateDict(table, path);
-        Dictionary<string, Tensor> result;
-        try
-        {
-            result = FlatStateDict(net, path);
-        }
-        catch
-        {
-            DisposeTensors(table, keep: []);
-            throw;
-        }
-        DisposeTensors(table, keep: result.Values);
-        return result;
+        var checkpoint = ReferenceCheckpoint.Read(path);
+        foreach (var t in checkpoint.EmaShadow) t.Dispose();
+        return new Dictionary<string, Tensor>(checkpoint.Network);
     }
 
     /// <summary>The object tree of a PyTorch zip-format file (dictionaries, lists, tensors, numbers).</summary>

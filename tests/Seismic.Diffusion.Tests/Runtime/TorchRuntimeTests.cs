@@ -50,4 +50,22 @@ public class TorchRuntimeTests
         using (OneDnnGuard.InferenceScope()) Assert.True(OneDnnGuard.IsOneDnnEnabled);
         Assert.False(OneDnnGuard.IsOneDnnEnabled);
     }
+
+    [Fact]
+    public void OneDnn_zero_keeps_it_off_for_inference_too()
+    {
+        TorchRuntime.EnsureAvailable();
+        if (!TorchRuntime.OneDnnDisabled) return; // not x86-64 Linux, or SEISMIC_I2SB_ONEDNN=1
+        var before = Environment.GetEnvironmentVariable(OneDnnGuard.OptInVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(OneDnnGuard.OptInVariable, "0");
+            using (TorchRuntime.InferenceKernels()) Assert.False(OneDnnGuard.IsOneDnnEnabled);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(OneDnnGuard.OptInVariable, before);
+        }
+        Assert.False(OneDnnGuard.IsOneDnnEnabled);
+    }
 }
