@@ -21,7 +21,12 @@ public sealed class BatchLoaderOptions
     /// </summary>
     public bool Endless { get; init; }
 
-    /// <summary>Batches assembled ahead in the background; 0 assembles each batch when asked. The default value is 2.</summary>
+    /// <summary>
+    /// Batches assembled ahead in the background; 0 assembles each batch when asked. The default value is 2. With
+    /// TorchSharp consuming the batches, prefer 0 unless reading is slow: a background thread that allocates while
+    /// TorchSharp calls libtorch makes its finalizer race more likely (docs/troubleshooting.md); Seismic.Training reads
+    /// with 0.
+    /// </summary>
     public int PrefetchBatches { get; init; } = 2;
 
     /// <summary>Threads reading the samples of one batch, at least 1. The default value is min(4, processor count).</summary>
