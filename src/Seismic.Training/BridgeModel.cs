@@ -117,13 +117,8 @@ public sealed class BridgeModel : IDisposable
     {
         using var checkpoint = ReferenceCheckpoint.Read(path);
         Network.LoadStateDict(checkpoint.Network, $"'{path}'");
-        if (checkpoint.EmaShadow.Count > 0)
-        {
-            Ema.LoadShadow(checkpoint.EmaShadow, checkpoint.EmaUpdates);
-            return;
-        }
-        using var scope = NewDisposeScope();
-        Ema.LoadShadow(Network.parameters().Where(p => p.requires_grad).Select(p => p.detach()).ToList(), updateCount: 0);
+        if (checkpoint.EmaShadow.Count > 0) Ema.LoadShadow(checkpoint.EmaShadow, checkpoint.EmaUpdates);
+        else Ema.Reset();
     }
 
     internal void LoadWeights(IReadOnlyDictionary<string, byte[]> sections, string path)

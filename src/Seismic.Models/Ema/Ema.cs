@@ -111,6 +111,10 @@ public sealed class Ema : IDisposable
         }
     }
 
+    /// <summary>Restarts the average at the module's current parameters (update count 0), e.g. after loading weights into it.</summary>
+    /// <exception cref="InvalidOperationException">Inside <see cref="Apply"/>.</exception>
+    public void Reset() => LoadShadow(tracked.Select(p => (Tensor)p.Param).ToArray(), updateCount: 0);
+
     /// <summary>
     /// The EMA state for checkpoints: a copy of every shadow tensor under its parameter name, plus
     /// <c>num_updates</c> (int64 scalar) and <c>decay</c> (float64 scalar). The caller owns the returned tensors.
@@ -143,11 +147,7 @@ public sealed class Ema : IDisposable
             throw new StateDictException(
                 $"EMA state does not fit: missing [{string.Join(", ", missing.Take(5))}], unexpected [{string.Join(", ", unexpected.Take(5))}], "
                 + $"shape mismatch [{string.Join(", ", badShape.Take(5))}].");
-        using (no_grad())
-        {
-            for (int i = 0; i < tracked.Length; i++) shadow[i].copy_(state[tracked[i].Name]);
-        }
-        UpdateCount = updates.to_type(ScalarType.Int64).item<long>();
+        LoadShadow(tracked.Select(p => state[p.Name]).ToArray(), updates.to_type(ScalarType.Int64).item<long>());
     }
 
     /// <summary>
