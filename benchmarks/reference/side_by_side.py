@@ -50,8 +50,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--iters", type=int, default=3)
-    ap.add_argument("--contenders", default="torchsharp,pytorch-mkldnn-on,pytorch-mkldnn-off",
-                    help="any of torchsharp (oneDNN off, the library default), torchsharp-onednn, pytorch-mkldnn-on, pytorch-mkldnn-off")
+    ap.add_argument("--contenders", default="torchsharp,pytorch-mkldnn-on",
+                    help="any of torchsharp (as shipped: oneDNN on, block-aligned output convolution), torchsharp-no-onednn (SEISMIC_I2SB_ONEDNN=0), pytorch-mkldnn-on, pytorch-mkldnn-off")
     a = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     contenders = a.contenders.split(",")
@@ -63,7 +63,9 @@ def main():
             procs = {}
             for c in contenders:
                 if c.startswith("torchsharp"):
-                    env = dict(os.environ, SEISMIC_I2SB_ONEDNN="1" if c == "torchsharp-onednn" else "0")
+                    env = {k: v for k, v in os.environ.items() if k != "SEISMIC_I2SB_ONEDNN"}
+                    if c == "torchsharp-no-onednn":
+                        env["SEISMIC_I2SB_ONEDNN"] = "0"
                     cmd = ["dotnet", a.dotnet_dll, "sidebyside-unet", preset, weights, folder, str(a.threads)]
                 else:
                     env = dict(os.environ)

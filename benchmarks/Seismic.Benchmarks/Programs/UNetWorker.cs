@@ -42,7 +42,7 @@ internal static class UNetWorker
         using (NewDisposeScope())
             checksum = net.call(x, t).abs().sum().item<float>();
         Console.WriteLine(FormattableString.Invariant(
-            $"ready torchsharp threads={torch.get_num_threads()} onednn={(TorchRuntime.OneDnnDisabled ? "off" : "on")} checksum={checksum:R}"));
+            $"ready torchsharp threads={torch.get_num_threads()} onednn={(TorchRuntime.OneDnnEnabled ? "on" : "off")} checksum={checksum:R}"));
 
         string? line;
         while ((line = Console.ReadLine()) is not null)
@@ -69,7 +69,6 @@ internal static class UNetWorker
         net.eval();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        using var kernels = Seismic.Diffusion.Runtime.TorchRuntime.InferenceKernels(); // as the library's sampler does
         net.call(x, t).sum().item<float>();
     }
 

@@ -19,6 +19,7 @@ internal static class Cli
             SampleCommand.Create(),
             EvaluateCommand.Create(),
             PlotCommand.Create(),
+            DoctorCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

@@ -5,8 +5,8 @@ namespace Seismic.Diffusion.Runtime;
 /// <summary>
 /// Checks that libtorch can be loaded and chooses devices. TorchSharp reports a missing native prerequisite as a
 /// bare <see cref="TypeInitializationException"/> on the first tensor; this turns it into a message that names
-/// the cause and the fix. It also switches libtorch's oneDNN CPU kernels off on x86-64 Linux (unless <c>SEISMIC_I2SB_ONEDNN=1</c>):
-/// their multi-threaded convolution backward returns NaN gradients on some CPUs (docs/troubleshooting.md).
+/// the cause and the fix. On first use it also turns NNPACK off, and oneDNN off when the process was started with
+/// <c>SEISMIC_I2SB_ONEDNN=0</c> (see <see cref="OneDnnEnabled"/>).
 /// </summary>
 public static class TorchRuntime
 {
@@ -18,26 +18,25 @@ public static class TorchRuntime
         if (LoadFailure.Value is { } e) throw e;
     }
 
-    /// <summary>True when this library switched libtorch's oneDNN CPU kernels off (see <see cref="TorchRuntime"/>).</summary>
-    public static bool OneDnnDisabled
+    /// <summary>
+    /// libtorch's oneDNN CPU kernels, process-wide (PyTorch's <c>torch.backends.mkldnn.enabled</c>). On by default, also
+    /// for training: the models avoid the layer shape whose oneDNN gradients are wrong on some CPUs
+    /// (docs/troubleshooting.md). Starting the process with <c>SEISMIC_I2SB_ONEDNN=0</c> turns them off. Setting this
+    /// affects every thread; it is meant for diagnostics and comparisons.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">Set on a platform where the switch cannot be reached (not x86-64 Linux).</exception>
+    public static bool OneDnnEnabled
     {
         get
         {
             EnsureAvailable();
-            return OneDnnGuard.Disabled;
+            return OneDnnGuard.OneDnnEnabled;
         }
-    }
-
-    /// <summary>
-    /// For work without gradients (inference): turns libtorch's oneDNN CPU kernels back on until disposed, when this
-    /// library switched them off. Their forward pass is correct and 2-5x faster; only their convolution backward is
-    /// affected by the NaN bug. The switch is process-wide: do not train on another thread meanwhile. Sampling
-    /// (<c>BridgeSampler</c>) uses it already.
-    /// </summary>
-    public static IDisposable InferenceKernels()
-    {
-        EnsureAvailable();
-        return OneDnnGuard.InferenceScope();
+        set
+        {
+            EnsureAvailable();
+            OneDnnGuard.OneDnnEnabled = value;
+        }
     }
 
     /// <summary>True when a CUDA device is usable (always false with the CPU backend).</summary>
@@ -102,9 +101,10 @@ public static class TorchRuntime
         while (inner.InnerException is not null) inner = inner.InnerException;
         var detail = inner.Message;
         if (detail.Contains("GLIBCXX", StringComparison.Ordinal))
-            return "libtorch could not be loaded: the system's libstdc++ is too old (TorchSharp 0.107 needs GLIBCXX_3.4.32). " +
-                   "Fix: run './build.sh setup' as root on Debian 12 (installs libstdc++6 from trixie, pinned low), " +
-                   "or use Ubuntu 24.04+/Debian 13+. Detail: " + detail;
+            return "libtorch could not be loaded: TorchSharp 0.107's native library asks for GLIBCXX_3.4.32, which this system's " +
+                   "libstdc++ lacks. The Seismic.I2sb build step relaxes that requirement in the application's output folder: " +
+                   "rebuild the application (it must reference the Seismic.Data or Seismic.Diffusion package, or import " +
+                   "SeismicNativeCompat.targets; see docs/getting-started.md), or use Ubuntu 24.04+/Debian 13+. Detail: " + detail;
         if (detail.Contains("libtorch", StringComparison.OrdinalIgnoreCase) && detail.Contains("reference", StringComparison.OrdinalIgnoreCase))
             return "libtorch could not be loaded: the application references no libtorch backend package. " +
                    "Fix: add a PackageReference to libtorch-cpu-linux-x64 (CPU) or TorchSharp-cuda-linux (GPU) to the application project. Detail: " + detail;

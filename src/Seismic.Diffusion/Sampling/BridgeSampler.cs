@@ -56,7 +56,6 @@ public sealed class BridgeSampler
     {
         ArgumentNullException.ThrowIfNull(x1);
         using var noGrad = torch.no_grad();
-        using var fastKernels = OneDnnGuard.InferenceScope(); // no gradients here, so oneDNN's forward is safe and faster
         using var outer = NewDisposeScope();
 
         int nfe = Nfe;

@@ -38,7 +38,7 @@ internal sealed class ResBlock : Module<Tensor, Tensor, Tensor>
             Layers.Zeroed(Layers.Conv3x3(outChannels, outChannels)));
         skipConnection = outChannels == channels
             ? Identity()
-            : Conv2d(channels, outChannels, kernel_size: 1);
+            : Layers.Conv1x1(channels, outChannels);
         RegisterComponents();
     }
 
@@ -120,7 +120,7 @@ internal sealed class Downsample : Module<Tensor, Tensor>
 /// <summary>Doubles height and width: nearest-neighbour x2, then an optional 3x3 convolution (state-dict name <c>conv</c>).</summary>
 internal sealed class Upsample : Module<Tensor, Tensor>
 {
-    private readonly Conv2d? conv;
+    private readonly Convolution? conv;
 
     public Upsample(int channels, bool useConv) : base(nameof(Upsample))
     {

@@ -23,9 +23,18 @@ internal static class Layers
         return norm;
     }
 
-    /// <summary>3x3 convolution with padding 1 (PyTorch's default initialisation).</summary>
-    public static Conv2d Conv3x3(int inChannels, int outChannels, int stride = 1) =>
-        Conv2d(inChannels, outChannels, kernel_size: 3, stride: stride, padding: 1);
+    /// <summary>3x3 convolution with padding 1 (PyTorch's default initialisation), safe on every CPU (see <see cref="BlockAlignedConv2d"/>).</summary>
+    public static Convolution Conv3x3(int inChannels, int outChannels, int stride = 1) =>
+        Conv(inChannels, outChannels, kernelSize: 3, stride, padding: 1);
+
+    /// <summary>1x1 convolution (PyTorch's default initialisation), safe on every CPU.</summary>
+    public static Convolution Conv1x1(int inChannels, int outChannels) => Conv(inChannels, outChannels, kernelSize: 1, 1, 0);
+
+    // Every convolution of the models comes from here: one whose output channels oneDNN mishandles gets the padded form.
+    private static Convolution Conv(int inChannels, int outChannels, int kernelSize, int stride, int padding) =>
+        BlockAlignedConv2d.NeedsPadding(outChannels)
+            ? new BlockAlignedConv2d(inChannels, outChannels, kernelSize, stride, padding)
+            : Conv2d(inChannels, outChannels, kernel_size: kernelSize, stride: stride, padding: padding);
 
     /// <summary>Sets every parameter of <paramref name="module"/> to zero (the reference's <c>zero_module</c>).</summary>
     public static T Zeroed<T>(T module) where T : Module
