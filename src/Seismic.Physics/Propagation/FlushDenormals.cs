@@ -22,6 +22,9 @@ internal readonly partial struct FlushDenormals : IDisposable
     /// <summary>The MXCSR bits FTZ | DAZ.</summary>
     internal const uint FtzDaz = 0x8040;
 
+    /// <summary>The MXCSR exception flags (sticky status, not mode): kept as the block left them.</summary>
+    internal const uint StatusFlags = 0x3F;
+
     private readonly uint _previous;
     private readonly bool _restore;
 
@@ -40,9 +43,6 @@ internal readonly partial struct FlushDenormals : IDisposable
         if (!IsSupported || !TryGetMode(out uint mode) || (mode & FtzDaz) == FtzDaz) return default;
         return TrySetMode(mode | FtzDaz) ? new FlushDenormals(mode) : default;
     }
-
-    /// <summary>The MXCSR exception flags (sticky status, not mode): kept as the block left them.</summary>
-    internal const uint StatusFlags = 0x3F;
 
     /// <summary>Restores the mode (the control bits) the thread had before <see cref="Enter"/>.</summary>
     public void Dispose()
