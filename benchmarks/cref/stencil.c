@@ -1,13 +1,19 @@
 /* Plain C reference of the OpenFWI stencil (SPEC section 10), single thread, whole padded grid every step.
  * Same arrays as the .NET propagator: alpha = (v dt/dx)^2, kappa = damp*dt, two float32 wavefields updated in place.
- * Build: gcc -O3 -march=native -ffast-math stencil.c -o stencil -lm ; run: ./stencil [repeats]
- * As a library for the .NET runner: add -DSTENCIL_LIB -shared -fPIC -o libstencil.so
- * Prints grid-point updates per second and a checksum of the recorded data. */
+ * Build (what benchmarks/cref/compare.sh does): compile once, link twice, so that only the floating-point mode differs:
+ *   gcc -O3 -march=native -ffast-math -c stencil.c -o stencil.o
+ *   gcc stencil.o -o stencil-noftz -lm                       (plain link: MXCSR as the kernel starts it, denormals computed)
+ *   gcc -ffast-math stencil.o -o stencil-ftz -lm             (-ffast-math at link time adds crtfastmath.o: FTZ/DAZ on)
+ * Run: ./stencil-ftz [repeats] [record.bin]. Prints the best time per sample, the MXCSR it ran with, and a checksum;
+ * writes the recorded data (5, 1000, 70) float32 to record.bin if given. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
 
 enum { NZ = 70, NX = 70, NBC = 120, N = NZ + 2 * NBC, NT = 1000, NS = 5, NG = 70 };
 
@@ -26,7 +32,7 @@ static void step_interior(float *restrict nxt, const float *restrict cur, const 
 }
 
 /* Runs one sample (5 shots x 1000 steps over the whole padded grid) and returns its wall time in seconds.
- * rec receives (5, 1000, 70) float32. Exported so that the .NET runner can interleave C and .NET runs in one process. */
+ * rec receives (5, 1000, 70) float32. */
 double run_sample(float *rec) {
     static float *alpha, *kappa;
     static float *a, *b;
@@ -75,16 +81,19 @@ double run_sample(float *rec) {
     }
 }
 
-#ifndef STENCIL_LIB
 int main(int argc, char **argv) {
     int repeats = argc > 1 ? atoi(argv[1]) : 1;
     float *rec = malloc(sizeof(float) * NS * NT * NG);
     double best = 1e30, checksum = 0;
     for (int rep = 0; rep < repeats; rep++) { double sec = run_sample(rec); if (sec < best) best = sec; }
     for (int i = 0; i < NS * NT * NG; i++) checksum += fabs(rec[i]);
+    if (argc > 2) { FILE *f = fopen(argv[2], "wb"); if (!f || fwrite(rec, sizeof(float), NS * NT * NG, f) != NS * NT * NG) return 1; fclose(f); }
+    unsigned csr = 0;
+#if defined(__x86_64__) || defined(__i386__)
+    csr = _mm_getcsr();
+#endif
     double points = (double)N * N * NT * NS;
-    printf("C  : %.3f s per sample (5 shots x 1000 steps, full %dx%d grid), %.3e point-updates/s/core, checksum %.6e\n",
-           best, N, N, points / best, checksum);
+    printf("C  : %.3f s per sample (5 shots x 1000 steps, full %dx%d grid), %.3e point-updates/s/core, MXCSR 0x%04x (FTZ %s, DAZ %s), checksum %.6e\n",
+           best, N, N, points / best, csr, csr & 0x8000 ? "on" : "off", csr & 0x40 ? "on" : "off", checksum);
     return 0;
 }
-#endif

@@ -1,57 +1,69 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Seismic.Data.Npy;
 using Seismic.Physics.Acquisition;
+using Seismic.Physics.Families;
 using Seismic.Physics.Propagation;
 
-// Usage: dotnet DotnetLoop.dll [repeats] [threads]   (libstencil.so from stencil.c must sit next to the dll)
-// Interleaves, in one process, the plain C loop (P/Invoke) and the .NET propagator on the same model, so that load from
-// other processes hits both alike; reports the best of `repeats` rounds for each.
-int repeats = args.Length > 0 ? int.Parse(args[0]) : 5;
-int threads = args.Length > 1 ? int.Parse(args[1]) : 2;
+// The .NET side of benchmarks/cref/compare.sh, in its own process (nothing else changes its floating-point mode):
+//   dotnet DotnetLoop.dll models OUT.npy               writes 6 FlatVel_A, 6 CurveFault_A and 6 Style_A models, (18,1,70,70)
+//   dotnet DotnetLoop.dll run THREADS [c-record.bin]   one round of timings, one "key seconds" line each
+// "run" warms up (JIT) first, then times: the full 310 x 310 grid on stencil.c's gradient model on 1 thread (the same
+// work as the C loop; compared with the C loop's record if given), one sample with the default propagator on 1 thread,
+// and the 18 family models through AcousticPropagator.Forward on 1 and on THREADS threads.
 var acq = AcquisitionOptions.OpenFwi;
-var v = new float[70 * 70];
-for (int z = 0; z < 70; z++)
-    for (int x = 0; x < 70; x++) v[z * 70 + x] = (float)(1500 + 3000.0 * z / 69); // the model of stencil.c
-
-const int n = 310;
-double points = (double)n * n * acq.TimeSamples * acq.ShotCount;
-var full = new AcousticPropagator(acq, 1) { SkipUnreachedCells = false };
-var skip = new AcousticPropagator(acq, 1);
-int batch = 4 * threads;
-var many = new float[batch * v.Length];
-for (int i = 0; i < batch; i++) v.CopyTo(many, i * v.Length);
-var par = new AcousticPropagator(acq, threads);
-
-var recC = new float[acq.SeismicSize];
-float[] recFull = full.Forward(v), recSkip = skip.Forward(v); // warm-up (JIT)
-Native.run_sample(recC);
-double bestC = double.MaxValue, bestFull = double.MaxValue, bestSkip = double.MaxValue, bestBatch = double.MaxValue, bestOne = double.MaxValue;
-for (int r = 0; r < repeats; r++)
+if (args is ["models", var path])
 {
-    bestC = Math.Min(bestC, Native.run_sample(recC));
-    bestFull = Math.Min(bestFull, Time(() => recFull = full.Forward(v)));
-    bestSkip = Math.Min(bestSkip, Time(() => recSkip = skip.Forward(v)));
-    bestBatch = Math.Min(bestBatch, Time(() => par.Forward(many, batch)) / batch);
-    bestOne = Math.Min(bestOne, Time(() => par.Forward(v)));
+    NpyWriter.Write(path, FamilyModels(), [18, 1, 70, 70]);
+    return 0;
 }
-double maxDiff = 0, peak = 0;
-for (int i = 0; i < recC.Length; i++) { maxDiff = Math.Max(maxDiff, Math.Abs(recC[i] - recFull[i])); peak = Math.Max(peak, Math.Abs(recC[i])); }
-Console.WriteLine($"C    (gcc -O3 -march=native -ffast-math, full {n}x{n} grid, 1 thread): {bestC:0.000} s/sample, {points / bestC:0.000e+00} point-updates/s/core");
-Console.WriteLine($".NET (same work, full grid, 1 thread, Vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}): {bestFull:0.000} s/sample, {points / bestFull:0.000e+00} point-updates/s/core; max |C - .NET| = {maxDiff / peak:0.0e+00} of peak");
-Console.WriteLine($"ratio .NET/C point-updates per second per core: {bestC / bestFull:0.00}");
-Console.WriteLine($".NET default (exact cone skipping), 1 thread: {bestSkip:0.000} s/sample (bitwise equal to full grid: {recSkip.AsSpan().SequenceEqual(recFull)})");
-Console.WriteLine($".NET throughput, batch of {batch} samples on {threads} threads: {bestBatch:0.000} s/sample");
-Console.WriteLine($".NET single sample on {threads} threads (5 shots over the threads): {bestOne:0.000} s");
+if (args is not ["run", var threadArg, ..])
+{
+    Console.Error.WriteLine("usage: DotnetLoop models OUT.npy | DotnetLoop run THREADS [c-record.bin]");
+    return 2;
+}
+int threads = int.Parse(threadArg);
+var gradient = new float[70 * 70];
+for (int z = 0; z < 70; z++)
+    for (int x = 0; x < 70; x++) gradient[z * 70 + x] = (float)(1500 + 3000.0 * z / 69); // the model of stencil.c
+var families = FamilyModels();
+var full = new AcousticPropagator(acq, 1) { SkipUnreachedCells = false };
+var one = new AcousticPropagator(acq, 1);
+var par = new AcousticPropagator(acq, threads);
+one.Forward(gradient); // warm-up (JIT, tiering)
+full.Forward(gradient);
+
+float[] rec = [];
+Report("dotnet-fullgrid-1t", Time(() => rec = full.Forward(gradient)));
+Report("dotnet-default-1t", Time(() => one.Forward(gradient)));
+Report("dotnet-families-1t", Time(() => one.Forward(families, 18)) / 18);
+Report($"dotnet-families-{threads}t", Time(() => par.Forward(families, 18)) / 18);
+if (args.Length > 2)
+{
+    var c = new float[rec.Length];
+    using (var f = File.OpenRead(args[2])) f.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(c.AsSpan()));
+    double maxDiff = 0, peak = 0;
+    for (int i = 0; i < c.Length; i++) { maxDiff = Math.Max(maxDiff, Math.Abs(c[i] - rec[i])); peak = Math.Max(peak, Math.Abs(c[i])); }
+    Console.WriteLine($"max|C-.NET|/peak {maxDiff / peak:0.0e+00}");
+}
+return 0;
+
+static float[] FamilyModels()
+{
+    var v = new float[18 * 4900];
+    VelocityFamily[] kinds = [VelocityFamily.FlatVelA, VelocityFamily.CurveFaultA, VelocityFamily.StyleA];
+    for (int k = 0; k < 3; k++)
+    {
+        var gen = new VelocityModelGenerator(kinds[k]);
+        for (int i = 0; i < 6; i++) gen.Generate(0, (ulong)i, v.AsSpan((k * 6 + i) * 4900, 4900));
+    }
+    return v;
+}
+
+static void Report(string key, double seconds) => Console.WriteLine($"{key} {seconds:0.0000}");
 
 static double Time(Action run)
 {
     var sw = Stopwatch.StartNew();
     run();
     return sw.Elapsed.TotalSeconds;
-}
-
-internal static partial class Native
-{
-    [LibraryImport("stencil")]
-    internal static partial double run_sample(float[] rec);
 }

@@ -12,6 +12,8 @@ namespace Seismic.Physics.Propagation;
 /// Work that cannot change the recorded samples is skipped exactly: at update <c>it</c> only the cells the source can have
 /// reached (2 cells per step, the stencil radius) and that the receivers still depend on (2 cells per remaining step) are
 /// updated. Results are bitwise identical to updating the whole grid.
+/// On x86-64 Linux (glibc) every shot runs with flush-to-zero and denormals-are-zero set on its thread, as fast as the
+/// hardware allows, and each thread's floating-point mode is restored afterwards; elsewhere denormals are computed.
 /// </remarks>
 public sealed class AcousticPropagator
 {
@@ -150,8 +152,15 @@ public sealed class AcousticPropagator
         }
     }
 
+    /// <summary>Test hook: called on the worker thread at the start of every shot, inside its floating-point scope.</summary>
+    internal Action? ShotStarting { get; init; }
+
     private unsafe void RunShot(PreparedModel model, int shot, Workspace ws, Span<float> record)
     {
+        // Every shot runs with denormals flushed (the issue measured 2.6x on an Intel Xeon; see FlushDenormals) and leaves
+        // the thread's mode as it found it: the caller's thread runs shots too, and pool threads are shared.
+        using var _ = FlushDenormals.Enter();
+        ShotStarting?.Invoke();
         var acq = Acquisition;
         int nbc = acq.BoundaryCells, nzp = model.Nzp, nxp = model.Nxp, nt = acq.TimeSamples;
         var src = acq.Sources[shot];
