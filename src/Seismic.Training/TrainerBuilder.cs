@@ -93,7 +93,7 @@ public sealed class TrainerBuilder
         var o = _options.Clone();
         o.Validate();
         if (!CorruptionPresets.Names.Contains(o.Corrupt))
-            throw new ArgumentException($"Corrupt (--corrupt) '{o.Corrupt}' is unknown; valid: {string.Join(", ", CorruptionPresets.Names)}");
+            throw new ArgumentException($"Corrupt '{o.Corrupt}' is unknown; valid: {string.Join(", ", CorruptionPresets.Names)}");
         var device = TorchRuntime.ResolveDevice(o.Device);
         var corruption = CorruptionPresets.Create(o.Corrupt);
 
