@@ -101,7 +101,7 @@ public sealed class Trainer : IDisposable
     /// <see cref="TrainingOptions.ValidateEvery"/> iterations and at the end. Cancellation is checked between
     /// iterations: the current one finishes, the checkpoint is written and the final validation is skipped.
     /// </summary>
-    /// <exception cref="TrainingDivergedException">The loss became non-finite; the last good checkpoint is kept.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became non-finite; an existing checkpoint is left as it is.</exception>
     public TrainingResult Run(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
