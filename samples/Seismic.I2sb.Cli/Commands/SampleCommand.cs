@@ -13,8 +13,10 @@ internal static class SampleCommand
         foreach (var o in SamplingOptions.All()) command.Options.Add(o);
         command.Options.Add(SampleFromFiles.X1);
         command.Options.Add(SampleFromFiles.Seismic);
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction(parse => CliAction.Run(parse, () =>
         {
+            // Results are checked writable and cleared first: a failure later never leaves results that look complete.
+            CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, "prediction.npy", "input_x1.npy");
             using var model = BridgeModel.FromCheckpoint(parse.GetValue(SamplingOptions.Ckpt)!, parse.GetValue(SamplingOptions.Gpu));
             if (parse.GetValue(SampleFromFiles.X1) is not null || parse.GetValue(SampleFromFiles.Seismic) is not null)
                 return SampleFromFiles.Run(parse, model);
@@ -33,8 +35,9 @@ internal static class SampleCommand
                 count += batch.Indices.Length;
                 SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures, dataset.Info);
             });
-            NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), predictions.ToArray(), [count, 1, size, size]);
+            // prediction.npy last: its presence means the run completed.
             NpyWriter.Write(Path.Combine(outDir, "input_x1.npy"), inputs.ToArray(), [count, 1, size, size]);
+            NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), predictions.ToArray(), [count, 1, size, size]);
             Console.WriteLine($"Sampled {count} velocity models (NFE {report.Nfe}) in {report.Seconds:F1} s -> {Path.Combine(outDir, "prediction.npy")} (m/s, ({count}, 1, {size}, {size}))");
             return 0;
         }));
