@@ -17,11 +17,11 @@ public sealed class EnsembleCommandTests
                           "--gpu", "cpu", "--model", "i2sb_small_cond", "--image-size", "16", "--batch-size", "2", "--microbatch", "2",
                           "--num-itr", "2", "--interval", "100", "--corrupt", "blur-openfwi_benchmark", "--val-every", "1000", "--save-every", "1000");
         var ckpt = Path.Combine(results, "tiny", "latest.ckpt");
-        string[] common = ["--ckpt", ckpt, "--gpu", "cpu", "--nfe", "3", "--seed", "5", "--batch-size", "4", "--figures", "0"];
+        string[] common = ["--ckpt", ckpt, "--gpu", "cpu", "--nfe", "3", "--seed", "5", "--batch-size", "4"];
 
         // K = 1 is today's sample, bit for bit.
-        CliRunner.Succeed(["sample", .. common, "--out-dir", dir["plain"]]);
-        CliRunner.Succeed(["sample", .. common, "--out-dir", dir["k1"], "--ensemble", "1"]);
+        CliRunner.Succeed(["sample", .. common, "--out-dir", dir["plain"], "--figures", "0"]);
+        CliRunner.Succeed(["sample", .. common, "--out-dir", dir["k1"], "--figures", "0", "--ensemble", "1"]);
         Assert.Equal(File.ReadAllBytes(dir["plain/prediction.npy"]), File.ReadAllBytes(dir["k1/prediction.npy"]));
         Assert.Equal(File.ReadAllBytes(dir["plain/input_x1.npy"]), File.ReadAllBytes(dir["k1/input_x1.npy"]));
         Assert.Equal([3, 1, 1, 16, 16], NpyFile.ReadHeader(dir["k1/ensemble.npy"]).Shape);
@@ -47,7 +47,7 @@ public sealed class EnsembleCommandTests
         Assert.True(File.Exists(dir["k3/figures/ensemble0.png"]));
         Assert.True(File.Exists(dir["k3/figures/misfit_histogram.png"]));
 
-        CliRunner.Succeed(["evaluate", .. common, "--out-dir", dir["eval"], "--ensemble", "2", "--select", "median"]);
+        CliRunner.Succeed(["evaluate", .. common, "--out-dir", dir["eval"], "--figures", "0", "--ensemble", "2", "--select", "median"]);
         using var report = JsonDocument.Parse(File.ReadAllText(dir["eval/report.json"]));
         var ensemble = report.RootElement.GetProperty("ensemble");
         Assert.Equal("median", ensemble.GetProperty("selection").GetString());
