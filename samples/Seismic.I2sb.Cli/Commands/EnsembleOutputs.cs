@@ -140,7 +140,7 @@ internal static class EnsembleOutputs
                           (e.LowestMisfitMember is { } l ? $"; lowest-misfit member: {M(l)}" : ""));
         Console.WriteLine($"calibration: mean std {e.MeanStdMetersPerSecond.ToString("F1", c)} m/s, truth within 1 std {e.WithinOneStd.ToString("P1", c)}, " +
                           $"within 2 std {e.WithinTwoStd.ToString("P1", c)}, corr(std, |error|) {(e.StdErrorCorrelation is { } x ? x.ToString("F3", c) : "n/a")}; " +
-                          $"{e.SecondsPerSample.ToString("F3", c)} s per sample");
+                          $"{e.SecondsPerSample.ToString("F3", c)} s per sample ({e.SamplingSecondsPerSample.ToString("F3", c)} s sampling)");
         if (e.MemberDataMisfit is { } mm)
             Console.WriteLine($"data misfit (relative L2): members {mm.ToString("F4", c)}, lowest member {e.LowestMemberDataMisfit!.Value.ToString("F4", c)}, " +
                               $"prediction {r.DataMisfit!.Value.ToString("F4", c)}, input x1 {r.InputDataMisfit!.Value.ToString("F4", c)}");

@@ -86,6 +86,7 @@ public sealed class EnsembleEvaluator
         using var generator = new Generator((ulong)_options.Seed, CPU);
         var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = InputsPerBatch, Shuffle = false, PrefetchBatches = 0 });
         int done = 0;
+        var sampling = new Stopwatch();
         foreach (var batch in loader)
         {
             using var _ = batch;
@@ -96,7 +97,9 @@ public sealed class EnsembleEvaluator
             var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device)[..take];
             var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device)[..take];
             var x1 = _corruption.Apply(x0, generator);
+            sampling.Start();
             using var ensemble = _model.SampleEnsemble(x1, cond, sampler, _ensemble, generator);
+            sampling.Stop();
             var (truth, start) = (x0.cpu(), x1.cpu());
 
             double[]? misfit = null;
@@ -183,6 +186,7 @@ public sealed class EnsembleEvaluator
                 MemberDataMisfit = physics is null ? null : memberMisfit / done,
                 LowestMemberDataMisfit = physics is null ? null : lowestMisfit / done,
                 SecondsPerSample = done == 0 ? 0 : seconds / done,
+                SamplingSecondsPerSample = done == 0 ? 0 : sampling.Elapsed.TotalSeconds / done,
             },
         };
     }

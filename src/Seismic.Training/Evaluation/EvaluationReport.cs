@@ -49,6 +49,8 @@ public sealed record EnsembleSummary
     public double? LowestMemberDataMisfit { get; init; }
     /// <summary>Wall-clock seconds per input (all K members, statistics and misfits included).</summary>
     public required double SecondsPerSample { get; init; }
+    /// <summary>Wall-clock seconds per input spent drawing the K members (the network part of <see cref="SecondsPerSample"/>).</summary>
+    public required double SamplingSecondsPerSample { get; init; }
 }
 
 /// <summary>Metrics of predictions and of the corrupted input x1 (the baseline), at S x S and at OpenFWI's 70 x 70.</summary>
