@@ -13,6 +13,7 @@
 // name offset and the version index change), and the requirement that then serves only markers is flagged
 // VER_FLG_WEAK in its Elf64_Vernaux entry, which makes the loader accept a library without that version. Every other
 // requirement is still checked; a requirement that any other symbol needs is left alone and reported.
+#nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;

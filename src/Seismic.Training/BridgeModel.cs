@@ -137,9 +137,8 @@ public sealed class BridgeModel : IDisposable
 
     internal void LoadWeights(IReadOnlyDictionary<string, byte[]> sections, string path)
     {
-        using (var r = new BinaryReader(new MemoryStream(sections.Require("model", path))))
-            Network.load(r, strict: true);
-        using (var r = new BinaryReader(new MemoryStream(sections.Require("ema", path))))
+        sections.ReadSection("model", path, r => Network.load(r, strict: true));
+        sections.ReadSection("ema", path, r =>
         {
             var state = TensorDictionaryFormat.Read(r);
             try
@@ -150,7 +149,7 @@ public sealed class BridgeModel : IDisposable
             {
                 foreach (var t in state.Values) t.Dispose();
             }
-        }
+        });
     }
 
     internal void WriteModel(BinaryWriter w) => Network.save(w);

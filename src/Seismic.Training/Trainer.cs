@@ -39,10 +39,12 @@ public sealed class Trainer : IDisposable
     private double _learningRate;
     private readonly bool _ownsDatasets;
     private readonly TensorBoardLog? _tensorBoard;
+    private readonly RunLock? _runLock;
 
     internal Trainer(TrainingOptions options, BridgeModel model, SeismicDataset train, SeismicDataset? val,
-                     ICorruption corruption, ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets)
+                     ICorruption corruption, ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets, RunLock? runLock)
     {
+        _runLock = runLock;
         _ownsDatasets = ownsDatasets;
         _options = options;
         Model = model;
@@ -81,8 +83,11 @@ public sealed class Trainer : IDisposable
     /// <summary>Mean loss of every completed iteration.</summary>
     public IReadOnlyList<double> Losses => _losses;
 
+    /// <summary>The checkpoint file name inside the run folder.</summary>
+    public const string CheckpointFileName = "latest.ckpt";
+
     /// <summary>The checkpoint file of this run: <c>RunDir/latest.ckpt</c>.</summary>
-    public string CheckpointPath => Path.Combine(_options.RunDir, "latest.ckpt");
+    public string CheckpointPath => Path.Combine(_options.RunDir, CheckpointFileName);
 
     /// <summary>Raised after each validation (e.g. to write figures).</summary>
     public event Action<ValidationResult>? Validated;
@@ -93,9 +98,10 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Runs until <see cref="TrainingOptions.NumIterations"/>, the time limit or cancellation; checkpoints every
     /// <see cref="TrainingOptions.SaveEvery"/> iterations and at the end, validates every
-    /// <see cref="TrainingOptions.ValidateEvery"/> iterations.
+    /// <see cref="TrainingOptions.ValidateEvery"/> iterations and at the end. Cancellation is checked between
+    /// iterations: the current one finishes, the checkpoint is written and the final validation is skipped.
     /// </summary>
-    /// <exception cref="TrainingDivergedException">The loss became non-finite; the last good checkpoint is kept.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became non-finite; an existing checkpoint is left as it is.</exception>
     public TrainingResult Run(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
@@ -130,7 +136,8 @@ public sealed class Trainer : IDisposable
 
         if (Iteration > 0 && (checkpoint is null || Iteration % _options.SaveEvery != 0))
             checkpoint = SaveCheckpoint();
-        if (_val is not null && _options.ValBatches > 0 && lastValidation?.Iteration != Iteration && Iteration > 0)
+        if (_val is not null && _options.ValBatches > 0 && lastValidation?.Iteration != Iteration && Iteration > 0
+            && stop != TrainingStopReason.Cancelled)
             lastValidation = Validate();
         _logger.LogInformation("Training stopped ({Reason}) after {Iterations} iterations in {Elapsed}", stop, Iteration, clock.Elapsed);
         return new TrainingResult(Iteration, stop, _losses.ToArray(), checkpoint, lastValidation, clock.Elapsed);
@@ -159,9 +166,7 @@ public sealed class Trainer : IDisposable
         if (!double.IsFinite(mean))
         {
             _optimizer.zero_grad();
-            throw new TrainingDivergedException(
-                $"Training loss became {mean} at iteration {Iteration + 1}; stopped without updating the weights. " +
-                $"The last good checkpoint ({CheckpointPath}) is kept. Try a lower --lr or --clip_grad_norm.");
+            throw new TrainingDivergedException(DivergenceMessage(mean));
         }
 
         if (_options.ClipGradNorm is { } maxNorm)
@@ -172,6 +177,21 @@ public sealed class Trainer : IDisposable
         _losses.Add(mean);
         if (_options.LrGamma < 1 && Iteration % _options.LrStep == 0) SetLearningRate(_learningRate * _options.LrGamma);
         return mean;
+    }
+
+    // A true diagnosis: a first loss that is already non-finite points at the data (or options far off), not at the
+    // learning rate; and a checkpoint is named only if one exists.
+    private string DivergenceMessage(double loss)
+    {
+        var what = $"Training loss became {loss} at iteration {Iteration + 1}; stopped without updating the weights.";
+        var kept = File.Exists(CheckpointPath)
+            ? $" The last checkpoint ({CheckpointPath}) is kept."
+            : " No checkpoint was written yet.";
+        var hint = _losses.Count == 0 && Iteration == 0
+            ? " The very first loss is not finite: check the data (values far outside [-1, 1] after normalisation mean wrong " +
+              "DatasetName or bounds) and options such as BetaMax, T0 and T; LearningRate has not acted yet."
+            : " Try a lower LearningRate or set ClipGradNorm.";
+        return what + kept + hint;
     }
 
     /// <summary>What one microbatch contributes: the bridge state, its steps, the label and the (dropped-out) condition.</summary>
@@ -270,16 +290,16 @@ public sealed class Trainer : IDisposable
     /// Restores network, EMA, optimiser, learning rate, iteration, loss history and data position from a checkpoint,
     /// so that the run continues exactly as an uninterrupted one would (bitwise on CPU).
     /// </summary>
-    /// <exception cref="InvalidDataException">The checkpoint is unusable or was made with an incompatible model.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint is unusable (corrupt, truncated); the message names the file and section.</exception>
+    /// <exception cref="RunConflictException">The checkpoint was made with options this run contradicts (<see cref="TrainingOptions.ResumeConflicts"/>); every difference is listed.</exception>
     public void LoadCheckpoint(string path)
     {
         var sections = CheckpointFile.Load(path);
         var meta = CheckpointMeta.Parse(sections.Require("meta", path), path);
-        if (meta.Options.Model != _options.Model)
-            throw new InvalidDataException($"{path}: checkpoint is of model '{meta.Options.Model}', this run uses '{_options.Model}'");
+        if (_options.ResumeConflicts(meta.Options) is { Count: > 0 } conflicts)
+            throw new RunConflictException($"{path} cannot be resumed with these options: {string.Join("; ", conflicts)}");
         Model.LoadWeights(sections, path);
-        using (var r = new BinaryReader(new MemoryStream(sections.Require("optimizer", path))))
-            _optimizer.load_state_dict(r);
+        sections.ReadSection("optimizer", path, r => _optimizer.load_state_dict(r));
         Iteration = meta.Iteration;
         _losses.Clear();
         _losses.AddRange(meta.Losses);
@@ -302,6 +322,7 @@ public sealed class Trainer : IDisposable
             _train.Dispose();
             _val?.Dispose();
         }
+        _runLock?.Dispose();
     }
 
     private (Tensor X0, Tensor Cond) NextMicrobatch()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Seismic.Data.Cache;
+using Seismic.Data.IO;
 using Seismic.Data.Loading;
 using Seismic.Data.OpenFwi;
 using Seismic.Diffusion.Corruption;
@@ -84,26 +85,47 @@ public sealed class TrainerBuilder
     /// with <see cref="TrainingOptions.ResumeFrom"/>, restores the checkpoint.
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid, or CUDA was requested but is unavailable.</exception>
+    /// <exception cref="RunConflictException">Another process trains in the run folder, a run exists there and neither
+    /// <see cref="TrainingOptions.ResumeFrom"/> nor <see cref="TrainingOptions.Overwrite"/> is set, or the checkpoint
+    /// to resume contradicts the options (every difference is listed).</exception>
     public Trainer Build()
     {
         var o = _options.Clone();
         o.Validate();
         if (!CorruptionPresets.Names.Contains(o.Corrupt))
-            throw new ArgumentException($"Corrupt (--corrupt) '{o.Corrupt}' is unknown; valid: {string.Join(", ", CorruptionPresets.Names)}");
+            throw new ArgumentException($"Corrupt '{o.Corrupt}' is unknown; valid: {string.Join(", ", CorruptionPresets.Names)}");
         var device = TorchRuntime.ResolveDevice(o.Device);
         var corruption = CorruptionPresets.Create(o.Corrupt);
 
-        var train = _train ?? OpenSplit(o, DatasetSplit.Train);
-        var val = _train is not null ? _val : _withValidation && o.ValBatches > 0 ? OpenSplit(o, DatasetSplit.Val) : null;
-        if (train.ImageSize != o.ImageSize)
-            throw new ArgumentException($"The training dataset has image size {train.ImageSize} but ImageSize (--image-size) is {o.ImageSize}");
-        if (train.Count < o.Microbatch)
-            throw new ArgumentException($"The training split has {train.Count} samples, fewer than Microbatch (--microbatch) {o.Microbatch}");
+        // One writer per run folder, and never a silent replacement of an existing run.
+        var runLock = RunLock.Acquire(o.RunDir);
+        Trainer? trainer = null;
+        try
+        {
+            var latest = Path.Combine(o.RunDir, Trainer.CheckpointFileName);
+            AtomicFile.RemoveStaleTemporaries(latest);
+            if (o.ResumeFrom is null && !o.Overwrite && File.Exists(latest))
+                throw new RunConflictException(
+                    $"{o.RunDir} already holds a run ({latest}); give ResumeFrom to resume it, Overwrite to replace it, or another Name");
 
-        var model = BridgeModel.Create(o, device);
-        var trainer = new Trainer(o, model, train, _withValidation ? val : null, corruption, _logger, _progress, ownsDatasets: _train is null);
-        if (o.ResumeFrom is { } ckpt) trainer.LoadCheckpoint(ckpt);
-        return trainer;
+            var train = _train ?? OpenSplit(o, DatasetSplit.Train);
+            var val = _train is not null ? _val : _withValidation && o.ValBatches > 0 ? OpenSplit(o, DatasetSplit.Val) : null;
+            if (train.ImageSize != o.ImageSize)
+                throw new ArgumentException($"The training dataset has image size {train.ImageSize} but ImageSize is {o.ImageSize}");
+            if (train.Count < o.Microbatch)
+                throw new ArgumentException($"The training split has {train.Count} samples, fewer than Microbatch {o.Microbatch}");
+
+            var model = BridgeModel.Create(o, device);
+            trainer = new Trainer(o, model, train, _withValidation ? val : null, corruption, _logger, _progress, ownsDatasets: _train is null, runLock);
+            if (o.ResumeFrom is { } ckpt) trainer.LoadCheckpoint(ckpt);
+            return trainer;
+        }
+        catch
+        {
+            if (trainer is not null) trainer.Dispose();
+            else runLock.Dispose();
+            throw;
+        }
     }
 
     private SeismicDataset OpenSplit(TrainingOptions o, DatasetSplit split)

@@ -142,36 +142,89 @@ public sealed class TrainingOptions
     [JsonIgnore]
     public TimeSpan? TimeLimit { get; set; }
 
+    /// <summary>
+    /// Replace a run that already exists in <see cref="RunDir"/> (its <c>latest.ckpt</c>) when not resuming. The default
+    /// value is false: starting afresh on an existing run is an error, so a finished run is never clobbered by accident.
+    /// </summary>
+    [JsonIgnore]
+    public bool Overwrite { get; set; }
+
     /// <summary>The folder of this run: <c>ResultDir/Name</c>.</summary>
     [JsonIgnore]
     public string RunDir => Path.Combine(ResultDir, Name);
 
-    /// <summary>Checks every option; throws <see cref="ArgumentException"/> naming the first invalid one and its allowed range.</summary>
+    /// <summary>
+    /// Checks every option; throws <see cref="ArgumentException"/> naming the first invalid one (by its property name)
+    /// and its allowed range. Upper bounds keep sizes within memory and 32-bit counts.
+    /// </summary>
     public void Validate()
     {
-        Require(!string.IsNullOrWhiteSpace(DatasetDir), "DatasetDir (--dataset-dir) is required");
-        Require(ImageSize > 0 && ImageSize % 8 == 0, $"ImageSize (--image-size) must be a positive multiple of 8, got {ImageSize}");
-        Require(Interval >= 2 && Interval % 2 == 0, $"Interval (--interval) must be even and >= 2, got {Interval}");
-        Require(BetaMax > 0 && double.IsFinite(BetaMax), $"BetaMax (--beta-max) must be positive, got {BetaMax}");
-        Require(T0 > 0 && T > T0, $"T0 and T (--t0, --T) must satisfy 0 < t0 < T, got t0 = {T0}, T = {T}");
-        Require(DropCond is >= 0 and <= 1, $"DropCond (--drop_cond) must be in [0, 1], got {DropCond}");
-        Require(BatchSize > 0, $"BatchSize (--batch-size) must be positive, got {BatchSize}");
+        Require(!string.IsNullOrWhiteSpace(DatasetDir), "DatasetDir is required");
+        Require(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not ("." or ".."),
+            $"Name must be a valid folder name, got '{Name}'");
+        Require(ImageSize > 0 && ImageSize % 8 == 0, $"ImageSize must be a positive multiple of 8, got {ImageSize}");
+        Require(ImageSize <= MaxImageSize, $"ImageSize must be at most {MaxImageSize}, got {ImageSize} (one sample would take {Gib(SampleBytes(1, ImageSize))})");
+        Require(Interval is >= 2 and <= MaxInterval && Interval % 2 == 0, $"Interval must be even and in [2, {MaxInterval}], got {Interval}");
+        Require(BetaMax > 0 && double.IsFinite(BetaMax), $"BetaMax must be positive and finite, got {BetaMax}");
+        Require(T0 > 0 && T > T0 && double.IsFinite(T), $"T0 and T must satisfy 0 < T0 < T < infinity, got T0 = {T0}, T = {T}");
+        Require(DropCond is >= 0 and <= 1, $"DropCond must be in [0, 1], got {DropCond}");
+        Require(BatchSize > 0, $"BatchSize must be positive, got {BatchSize}");
         Require(Microbatch > 0 && Microbatch <= BatchSize && BatchSize % Microbatch == 0,
-            $"Microbatch (--microbatch) must divide BatchSize (--batch-size): {BatchSize} % {Microbatch} != 0");
-        Require(NumIterations > 0, $"NumIterations (--num-itr) must be positive, got {NumIterations}");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"LearningRate (--lr) must be positive, got {LearningRate}");
-        Require(LrGamma > 0, $"LrGamma (--lr-gamma) must be positive, got {LrGamma}");
-        Require(LrStep > 0, $"LrStep (--lr-step) must be positive, got {LrStep}");
-        Require(WeightDecay >= 0, $"WeightDecay (--l2-norm) must be >= 0, got {WeightDecay}");
-        Require(ClipGradNorm is null || ClipGradNorm > 0, $"ClipGradNorm (--clip_grad_norm) must be positive, got {ClipGradNorm}");
-        Require(EmaDecay is >= 0 and < 1, $"EmaDecay (--ema) must be in [0, 1), got {EmaDecay}");
+            $"Microbatch must divide BatchSize: {BatchSize} % {Microbatch} != 0");
+        RequireMemory(nameof(Microbatch), Microbatch);
+        RequireMemory(nameof(ValBatchSize), ValBatchSize);
+        Require(NumIterations > 0, $"NumIterations must be positive, got {NumIterations}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"LearningRate must be positive and finite, got {LearningRate}");
+        Require(LrGamma > 0 && double.IsFinite(LrGamma), $"LrGamma must be positive and finite, got {LrGamma}");
+        Require(LrStep > 0, $"LrStep must be positive, got {LrStep}");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"WeightDecay must be >= 0 and finite, got {WeightDecay}");
+        Require(ClipGradNorm is null || (ClipGradNorm > 0 && double.IsFinite(ClipGradNorm.Value)), $"ClipGradNorm must be positive and finite, got {ClipGradNorm}");
+        Require(EmaDecay is >= 0 and < 1, $"EmaDecay must be in [0, 1), got {EmaDecay}");
         Require(SaveEvery > 0, $"SaveEvery must be positive, got {SaveEvery}");
         Require(ValidateEvery > 0, $"ValidateEvery must be positive, got {ValidateEvery}");
-        Require(ValBatches >= 0, $"ValBatches (--val-batches) must be >= 0, got {ValBatches}");
+        Require(ValBatches >= 0, $"ValBatches must be >= 0, got {ValBatches}");
         Require(ValBatchSize > 0, $"ValBatchSize must be positive, got {ValBatchSize}");
         Require(LogEvery > 0, $"LogEvery must be positive, got {LogEvery}");
-        Require(LogWriter is null or "tensorboard" or "none", $"LogWriter (--log-writer) must be 'tensorboard' or unset, got '{LogWriter}'");
-        Require(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0, $"Name (--name) must be a valid folder name, got '{Name}'");
+        Require(LogWriter is null or "tensorboard" or "none", $"LogWriter must be 'tensorboard' or unset, got '{LogWriter}'");
+        Require(double.IsFinite(Guidance), $"Guidance must be finite, got {Guidance}");
+        Require(TimeLimit is null || TimeLimit > TimeSpan.Zero, $"TimeLimit must be positive, got {TimeLimit?.TotalMinutes} minutes");
+    }
+
+    /// <summary>The largest <see cref="ImageSize"/> accepted (as the data cache's).</summary>
+    public const int MaxImageSize = Seismic.Data.Transforms.SampleTransform.MaxImageSize;
+
+    /// <summary>The largest <see cref="Interval"/> accepted (the reference uses 1000; the schedule keeps several arrays of this length).</summary>
+    public const int MaxInterval = 1_000_000;
+
+    /// <summary>
+    /// The options that fix what a checkpoint is (architecture, bridge, data and the random streams that an exact resume
+    /// replays), with this run's value and the checkpoint's where they differ. Empty when <paramref name="checkpoint"/> can
+    /// be resumed with these options; the rest (learning rate, iterations, frequencies, ...) may change on resume.
+    /// </summary>
+    public IReadOnlyList<string> ResumeConflicts(TrainingOptions checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var conflicts = new List<string>();
+        void Compare<T>(string name, T mine, T theirs)
+        {
+            if (!EqualityComparer<T>.Default.Equals(mine, theirs)) conflicts.Add($"{name} {theirs} in the checkpoint, {mine} now");
+        }
+        Compare(nameof(DatasetName), DatasetName, checkpoint.DatasetName);
+        Compare(nameof(ImageSize), ImageSize, checkpoint.ImageSize);
+        Compare(nameof(Model), Model, checkpoint.Model);
+        Compare(nameof(Network), System.Text.Json.JsonSerializer.Serialize(Network), System.Text.Json.JsonSerializer.Serialize(checkpoint.Network));
+        Compare(nameof(PredX0), PredX0, checkpoint.PredX0);
+        Compare(nameof(Interval), Interval, checkpoint.Interval);
+        Compare(nameof(BetaMax), BetaMax, checkpoint.BetaMax);
+        Compare(nameof(T0), T0, checkpoint.T0);
+        Compare(nameof(T), T, checkpoint.T);
+        Compare(nameof(OtOde), OtOde, checkpoint.OtOde);
+        Compare(nameof(Corrupt), Corrupt, checkpoint.Corrupt);
+        Compare(nameof(Seed), Seed, checkpoint.Seed);
+        Compare(nameof(BatchSize), BatchSize, checkpoint.BatchSize);
+        Compare(nameof(Microbatch), Microbatch, checkpoint.Microbatch);
+        Compare(nameof(EmaDecay), EmaDecay, checkpoint.EmaDecay);
+        return conflicts;
     }
 
     /// <summary>A shallow copy.</summary>
@@ -181,4 +234,18 @@ public sealed class TrainingOptions
     {
         if (!ok) throw new ArgumentException(message);
     }
+
+    // The input tensors of one batch of `count` samples (1 velocity + 5 seismic channels of S x S float32) must fit
+    // in memory several times over: activations and gradients of the network take far more.
+    private void RequireMemory(string name, int count)
+    {
+        long need = SampleBytes(count, ImageSize);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        Require(need <= available / 4,
+            $"{name} {count} at ImageSize {ImageSize} needs {Gib(need)} for the batch's input alone, more than a quarter of the {Gib(available)} of memory available");
+    }
+
+    private static long SampleBytes(long count, long imageSize) => count * 6 * imageSize * imageSize * sizeof(float);
+
+    private static string Gib(long bytes) => $"{bytes / (double)(1L << 30):0.##} GiB";
 }

@@ -34,7 +34,7 @@ public sealed record TrainingResult(
     ValidationResult? LastValidation,
     TimeSpan Elapsed);
 
-/// <summary>The loss became NaN or infinite; training stopped and the last good checkpoint was kept.</summary>
+/// <summary>The loss became NaN or infinite; training stopped without updating the weights (an existing checkpoint is left as it is).</summary>
 public sealed class TrainingDivergedException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>

@@ -26,7 +26,7 @@ internal static class CliRunner
             Console.SetError(error);
             try
             {
-                int code = Seismic.I2sb.Cli.Commands.Cli.BuildRoot().Parse(args).Invoke();
+                int code = Seismic.I2sb.Cli.Commands.Cli.Run(args);
                 return new CliResult(code, output.ToString(), error.ToString());
             }
             finally

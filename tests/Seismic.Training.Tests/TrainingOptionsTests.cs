@@ -24,10 +24,10 @@ public class TrainingOptionsTests
     }
 
     [Theory]
-    [InlineData(nameof(TrainingOptions.Microbatch), "Microbatch (--microbatch)")]
-    [InlineData(nameof(TrainingOptions.ImageSize), "ImageSize (--image-size)")]
-    [InlineData(nameof(TrainingOptions.Interval), "Interval (--interval)")]
-    [InlineData(nameof(TrainingOptions.DropCond), "DropCond (--drop_cond)")]
+    [InlineData(nameof(TrainingOptions.Microbatch), "Microbatch must divide BatchSize")]
+    [InlineData(nameof(TrainingOptions.ImageSize), "ImageSize must be")]
+    [InlineData(nameof(TrainingOptions.Interval), "Interval must be")]
+    [InlineData(nameof(TrainingOptions.DropCond), "DropCond must be")]
     public void Invalid_options_name_themselves(string property, string expected)
     {
         var o = new TrainingOptions { DatasetDir = "d" };
@@ -46,6 +46,6 @@ public class TrainingOptionsTests
     public void Dataset_dir_is_required()
     {
         var e = Assert.Throws<ArgumentException>(() => new TrainingOptions().Validate());
-        Assert.Contains("--dataset-dir", e.Message);
+        Assert.Contains("DatasetDir", e.Message); // the library names its options; the CLI maps them to flags
     }
 }

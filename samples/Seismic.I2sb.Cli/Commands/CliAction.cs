@@ -1,31 +1,165 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
 using Seismic.Data.Npy;
+using Seismic.Data.OpenFwi;
+using Seismic.Diffusion.Runtime;
+using Seismic.Models;
+using Seismic.Training;
 
 namespace Seismic.I2sb.Cli.Commands;
 
-/// <summary>Runs a verb's body and turns any failure into one line on stderr and a non-zero exit code.</summary>
-internal static class CliAction
+/// <summary>The exit codes of <c>seismic-i2sb</c>, one per class of failure (docs/troubleshooting.md lists them).</summary>
+internal enum ExitCode
 {
-    public static int Run(Func<int> body)
+    /// <summary>Success.</summary>
+    Ok = 0,
+    /// <summary>The run failed for another reason (an operation that cannot proceed, e.g. an empty split).</summary>
+    Failed = 1,
+    /// <summary>A flag or its value is wrong (including System.CommandLine's parse errors).</summary>
+    Usage = 2,
+    /// <summary>An input file is missing, unreadable, corrupt or holds bad values.</summary>
+    BadInput = 3,
+    /// <summary>An output could not be written (permissions, full disk, ...).</summary>
+    Io = 4,
+    /// <summary>The run folder is in use, would be overwritten, or the checkpoint contradicts the flags.</summary>
+    RunConflict = 5,
+    /// <summary>Training diverged (non-finite loss).</summary>
+    Diverged = 6,
+    /// <summary>The environment lacks something: native libraries, CUDA, memory.</summary>
+    Environment = 7,
+    /// <summary>A bug: an exception nobody expected.</summary>
+    Internal = 70,
+    /// <summary>Stopped by SIGINT (Ctrl-C).</summary>
+    Interrupted = 130,
+    /// <summary>Stopped by SIGTERM.</summary>
+    Terminated = 143,
+}
+
+/// <summary>
+/// Runs a verb's body and turns any failure into one line on stderr, naming the flag the user typed where the
+/// library names an option, and an <see cref="ExitCode"/> per class of failure. The full exception follows the line
+/// only with <c>--verbose</c> or <c>SEISMIC_I2SB_DEBUG=1</c>.
+/// </summary>
+internal static partial class CliAction
+{
+    /// <summary>Environment variable that turns on full exception traces (like <c>--verbose</c>).</summary>
+    public const string DebugVariable = "SEISMIC_I2SB_DEBUG";
+
+    /// <summary>Runs <paramref name="body"/>.</summary>
+    /// <param name="parse">The parsed command line (for <c>--verbose</c> and the verb's flags).</param>
+    /// <param name="body">The verb's work; returns its exit code.</param>
+    /// <param name="aliases">Library option names whose flag is not simply their kebab-case spelling (e.g. NumIterations: --num-itr).</param>
+    public static int Run(ParseResult parse, Func<int> body, IReadOnlyDictionary<string, string>? aliases = null)
     {
         try
         {
             return body();
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException
-                                      or NotSupportedException or FormatException or UnauthorizedAccessException
-                                      or InvalidDataException)
+        catch (Exception thrown)
         {
-            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
-            return e is ArgumentException ? 2 : 1;
+            var e = Unwrap(thrown);
+            var (code, message) = Classify(e);
+            Console.Error.WriteLine($"error: {Flags(OneLine(message), parse, aliases)}");
+            if (code == ExitCode.Internal && !Debug(parse))
+                Console.Error.WriteLine($"(an internal error: run again with --verbose or {DebugVariable}=1 for the stack trace, and please report it)");
+            if (Debug(parse)) Console.Error.WriteLine(thrown);
+            return (int)code;
+        }
+    }
+
+    /// <summary>True when full traces were asked for.</summary>
+    public static bool Debug(ParseResult parse) =>
+        parse.GetValue(Cli.Verbose) || Environment.GetEnvironmentVariable(DebugVariable) is "1" or "true";
+
+    private static (ExitCode, string) Classify(Exception e) => e switch
+    {
+        OperationCanceledException => (ExitCode.Interrupted, "interrupted"),
+        RunConflictException => (ExitCode.RunConflict, e.Message),
+        TrainingDivergedException => (ExitCode.Diverged, e.Message),
+        TorchUnavailableException or DllNotFoundException or BadImageFormatException or OutOfMemoryException
+            or InsufficientMemoryException => (ExitCode.Environment, e.Message),
+        ArgumentException or NotSupportedException => (ExitCode.Usage, e.Message),
+        NpyFormatException or OpenFwiLayoutException or InvalidSampleException or InvalidDataException or FormatException
+            or FileNotFoundException or DirectoryNotFoundException or StateDictException
+            or System.Text.Json.JsonException => (ExitCode.BadInput, e.Message),
+        UnauthorizedAccessException or IOException => (ExitCode.Io, e.Message),
+        InvalidOperationException => (ExitCode.Failed, e.Message),
+        _ => (ExitCode.Internal, $"{e.GetType().Name}: {e.Message}"),
+    };
+
+    private static Exception Unwrap(Exception e)
+    {
+        while (true)
+        {
+            switch (e)
+            {
+                case AggregateException { InnerExceptions.Count: > 0 } a: e = a.InnerExceptions[0]; continue;
+                case System.Reflection.TargetInvocationException { InnerException: { } inner }: e = inner; continue;
+                case TypeInitializationException { InnerException: { } inner }: e = inner; continue;
+                default: return e;
+            }
         }
     }
 
     private static string OneLine(string message) =>
-        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string.Join(' ', ParameterSuffix().Replace(message, "").Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>
+    /// The library names options by their property names (ImageSize, TrainSamples); the user typed flags. Each
+    /// PascalCase word that is an option of this verb (by its kebab-case spelling, or an alias) becomes the flag.
+    /// </summary>
+    internal static string Flags(string message, ParseResult parse, IReadOnlyDictionary<string, string>? aliases)
+    {
+        var flags = parse.CommandResult.Command.Options
+            .Where(o => o.Name.StartsWith("--", StringComparison.Ordinal))
+            .GroupBy(o => Normalize(o.Name)).ToDictionary(g => g.Key, g => g.First().Name);
+        return PascalWord().Replace(message, m =>
+            aliases is not null && aliases.TryGetValue(m.Value, out var alias) ? alias
+            : flags.TryGetValue(Normalize(m.Value), out var flag) ? flag
+            : m.Value);
+    }
+
+    private static string Normalize(string name) => new(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+
+    /// <summary>Converts a minutes flag into a time span, rejecting values that are not positive, finite and representable.</summary>
+    public static TimeSpan Minutes(double minutes, string flag)
+    {
+        if (!(minutes > 0 && minutes <= TimeSpan.MaxValue.TotalMinutes / 2))
+            throw new ArgumentException($"{flag} must be a positive number of minutes, got {minutes}");
+        return TimeSpan.FromMinutes(minutes);
+    }
+
+    /// <summary>
+    /// Makes sure <paramref name="dir"/> exists and is writable before any work, and removes the result files a previous
+    /// run left there, so that a failure never leaves results that look complete.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created or written; the message names it.</exception>
+    public static void PrepareOutputFolder(string dir, params string[] results)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var probe = Path.Combine(dir, $".write-test-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            foreach (var result in results) File.Delete(Path.Combine(dir, result));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{dir}: the output folder cannot be written ({e.Message})", e);
+        }
+    }
 
     /// <summary>Fails with a message naming the missing file or folder.</summary>
     public static void RequireFile(string path, string what)
     {
         if (!File.Exists(path)) throw new NpyFormatException(path, $"{what} not found");
     }
+
+    [GeneratedRegex(@" ?\(Parameter '[^']*'\)")]
+    private static partial Regex ParameterSuffix();
+
+    // A PascalCase word that is not part of a path or file name.
+    [GeneratedRegex(@"(?<![\w/\\.-])[A-Z][A-Za-z0-9]*(?![\w/\\-]|\.\w)")]
+    private static partial Regex PascalWord();
 }

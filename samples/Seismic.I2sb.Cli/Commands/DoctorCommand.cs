@@ -24,7 +24,7 @@ internal static class DoctorCommand
         var probe = new Option<bool>(ProbeFlag) { Hidden = true, Description = "Internal: run one oneDNN convolution (for the parent's ONEDNN_VERBOSE log)." };
         var command = new Command("doctor", "Check this machine: native libraries, libtorch, CPU and oneDNN (with a gradient check), CUDA. Exits 1 when something is broken.");
         command.Options.Add(probe);
-        command.SetAction(parse => CliAction.Run(() => parse.GetValue(probe) ? RunProbe() : Diagnose()));
+        command.SetAction(parse => CliAction.Run(parse, () => parse.GetValue(probe) ? RunProbe() : Diagnose()));
         return command;
     }
 

@@ -21,6 +21,9 @@ internal static class EnsembleOutputs
 
     public static IEnumerable<Option> All() => [Ensemble, Select];
 
+    /// <summary>Files <c>sample --ensemble</c> writes besides prediction.npy and input_x1.npy (cleared before any run, so none is left stale).</summary>
+    public static readonly string[] Results = ["ensemble.npy", "prediction_mean.npy", "prediction_std.npy", "ensemble_misfit.npy"];
+
     /// <summary>True when the flags ask for an ensemble.</summary>
     public static bool Requested(ParseResult parse) => parse.GetValue(Ensemble) is not null;
 
@@ -48,8 +51,9 @@ internal static class EnsembleOutputs
             input.Append(MetersPerSecond(batch.Input, normalization));
             if (batch.Misfit is { } m) misfits.AddRange(m);
         });
-        foreach (var writer in new[] { members, mean, std, prediction, input }) writer.Complete();
+        foreach (var writer in new[] { members, mean, std, input }) writer.Complete();
         if (misfits.Count > 0) NpyWriter.Write(Path.Combine(outDir, "ensemble_misfit.npy"), misfits.ToArray(), [n, k]);
+        prediction.Complete();   // last: its presence means the run completed
         Console.WriteLine($"Sampled {n} x {k} velocity models (NFE {report.Nfe}) in {report.Seconds:F1} s -> {Path.Combine(outDir, "ensemble.npy")} (m/s, ({n}, {k}, 1, {s}, {s})); " +
                           $"prediction.npy = {report.Ensemble!.Selection}");
         PrintSummary(report);

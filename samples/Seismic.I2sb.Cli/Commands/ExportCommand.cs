@@ -19,7 +19,7 @@ internal static class ExportCommand
 
         var command = new Command("export", "Write sample I as the model sees it: O/velocity.npy (1,S,S) and O/seismic.npy (5,S,S), float32, normalised.");
         foreach (var o in new Option[] { datasetDir, datasetName, split, index, imageSize, outDir, jsonConfig }) command.Options.Add(o);
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction(parse => CliAction.Run(parse, () =>
         {
             var config = parse.GetValue(jsonConfig) is { } json ? OpenFwiConfig.Load(json) : OpenFwiConfig.Default;
             // Straight from the .npy files through the same transform the cache stores: no cache build for one sample.

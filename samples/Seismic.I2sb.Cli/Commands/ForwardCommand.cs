@@ -18,9 +18,11 @@ internal static class ForwardCommand
         command.Options.Add(velocity);
         command.Options.Add(output);
         command.Options.Add(threads);
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction(parse => CliAction.Run(parse, () =>
         {
             string vPath = parse.GetValue(velocity)!, outPath = parse.GetValue(output)!;
+            int threadCount = parse.GetValue(threads);
+            if (threadCount is 0 or < -1) throw new ArgumentException($"--threads must be -1 (all cores) or positive, got {threadCount}");
             CliAction.RequireFile(vPath, "velocity file");
             var acq = AcquisitionOptions.OpenFwi;
             var v = NpyFile.ReadAllFloat32(vPath, out var shape);
@@ -41,7 +43,7 @@ internal static class ForwardCommand
                 throw new ArgumentException($"{vPath}: {e.Message}", e);
             }
             var sw = Stopwatch.StartNew();
-            var seismic = new AcousticPropagator(acq, parse.GetValue(threads)).Forward(v, count);
+            var seismic = new AcousticPropagator(acq, threadCount).Forward(v, count);
             int[] outShape = shape.Length == 4 ? [count, .. acq.SeismicShape] : acq.SeismicShape;
             NpyWriter.Write(outPath, seismic, outShape);
             Console.WriteLine($"wrote {outPath} ({string.Join(", ", outShape)}) float32 in {sw.Elapsed.TotalSeconds:0.00} s ({sw.Elapsed.TotalSeconds / Math.Max(count, 1):0.000} s/sample)");

@@ -28,7 +28,7 @@ internal static class PlotCommand
         foreach (var o in new Option[] { velocity, truth, x1, seismic, shot, index, normalised, colormap, vmin, vmax, output })
             command.Options.Add(o);
 
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction(parse => CliAction.Run(parse, () =>
         {
             var velocityPath = parse.GetValue(velocity);
             var truthPath = parse.GetValue(truth);
@@ -49,6 +49,8 @@ internal static class PlotCommand
             {
                 var (low, high) = (parse.GetValue(vmin), parse.GetValue(vmax));
                 if (low.HasValue != high.HasValue) throw new ArgumentException("--vmin and --vmax go together.");
+                if (low is { } l && !double.IsFinite(l) || high is { } h && !double.IsFinite(h))
+                    throw new ArgumentException($"--vmin and --vmax must be finite (m/s), got {low} and {high}.");
                 if (low >= high) throw new ArgumentException($"--vmin ({low}) must be below --vmax ({high}).");
                 var options = MapFigureOptions.Default with
                 {

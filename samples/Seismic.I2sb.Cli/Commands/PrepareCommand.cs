@@ -19,7 +19,7 @@ internal static class PrepareCommand
 
         var command = new Command("prepare", "Build or validate the train and val sample caches (normalised, resized to S x S).");
         foreach (var o in new Option[] { datasetDir, datasetName, imageSize, jsonConfig, cacheDir }) command.Options.Add(o);
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction(parse => CliAction.Run(parse, () =>
         {
             var dir = parse.GetValue(datasetDir)!;
             var config = parse.GetValue(jsonConfig) is { } json ? OpenFwiConfig.Load(json) : OpenFwiConfig.Default;

@@ -33,11 +33,18 @@ internal static class QuickstartCommand
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed.", DefaultValueFactory = _ => 0 };
     private static readonly Option<string?> Gpu = new("--gpu") { Description = "Device (default: CUDA when available, else CPU)." };
 
+    /// <summary>Library option names and the quickstart flags that set them.</summary>
+    private static readonly Dictionary<string, string> Aliases = new()
+    {
+        ["NumIterations"] = "--iterations", ["TimeLimit"] = "--minutes", ["LearningRate"] = "--lr", ["Microbatch"] = "--batch-size",
+        ["TrainSamples"] = "--train", ["ValidationSamples"] = "--val", ["Device"] = "--gpu", ["OutputDirectory"] = "--out",
+    };
+
     public static Command Create()
     {
         var command = new Command("quickstart", "Synthesise data, train a small model for a few minutes, sample and compare with the smoothed input.");
         foreach (var o in new Option[] { Out, Train, Val, ImageSize, Iterations, Minutes, Model, Corrupt, Lr, BatchSize, Nfe, Seed, Gpu }) command.Options.Add(o);
-        command.SetAction(parse => CliAction.Run(() => Run(parse)));
+        command.SetAction(parse => CliAction.Run(parse, () => Run(parse), Aliases));
         return command;
     }
 
@@ -48,26 +55,8 @@ internal static class QuickstartCommand
         var dataDir = Path.Combine(outDir, "data", "flatvel-a");
         var figures = Path.Combine(outDir, "figures");
         int size = parse.GetValue(ImageSize);
-        Console.WriteLine($"Seismic.I2sb quickstart -> {outDir}");
-
-        // 1. Data: OpenFWI-exact forward modelling of FlatVel_A-like models (resumes if already there).
-        var synthesis = SynthesisOptions.CreateBuilder(VelocityFamily.FlatVelA, dataDir)
-            .WithTrainSamples(parse.GetValue(Train))
-            .WithValidationSamples(parse.GetValue(Val))
-            .WithSamplesPerFile(120)
-            .WithSeed((ulong)parse.GetValue(Seed))
-            .Build();
-        var synthesized = ProgressDisplay.Run("1/4 synthesise FlatVel_A", progress =>
-            new DatasetSynthesizer(synthesis).Run(new Progress<SynthesisProgress>(p =>
-                progress.Report(new ProgressUpdate(p.SamplesDone, p.SamplesTotal)))));
-        Console.WriteLine($"  {synthesized.SamplesWritten} samples forward-modelled ({synthesized.FilesSkipped} files already there) in {synthesized.Elapsed.TotalSeconds:F0} s");
-
-        // 2. Cache: normalise + resize once into LMDB.
-        using var train = OpenSplit(dataDir, DatasetSplit.Train, size);
-        using var val = OpenSplit(dataDir, DatasetSplit.Val, size);
-        Console.WriteLine($"  cached {train.Count} train / {val.Count} val samples at {size} x {size}");
-
-        // 3. Train a small conditional bridge for a bounded time.
+        var timeLimit = CliAction.Minutes(parse.GetValue(Minutes), Minutes.Name);
+        // The training options first: every flag is checked before any data is synthesised.
         var options = new TrainingOptions
         {
             DatasetDir = dataDir,
@@ -88,14 +77,38 @@ internal static class QuickstartCommand
             LogEvery = 100,
             Seed = parse.GetValue(Seed),
             Device = parse.GetValue(Gpu),
-            TimeLimit = TimeSpan.FromMinutes(parse.GetValue(Minutes)),
+            TimeLimit = timeLimit,
+            Overwrite = true, // the quickstart's own run: rerunning the quickstart replaces it
         };
+        options.Validate();
+        Console.WriteLine($"Seismic.I2sb quickstart -> {outDir}");
+
+        // 1. Data: OpenFWI-exact forward modelling of FlatVel_A-like models (resumes if already there).
+        var synthesis = SynthesisOptions.CreateBuilder(VelocityFamily.FlatVelA, dataDir)
+            .WithTrainSamples(parse.GetValue(Train))
+            .WithValidationSamples(parse.GetValue(Val))
+            .WithSamplesPerFile(120)
+            .WithSeed((ulong)parse.GetValue(Seed))
+            .Build();
+        var synthesized = ProgressDisplay.Run("1/4 synthesise FlatVel_A", progress =>
+            new DatasetSynthesizer(synthesis).Run(new Progress<SynthesisProgress>(p =>
+                progress.Report(new ProgressUpdate(p.SamplesDone, p.SamplesTotal)))));
+        Console.WriteLine($"  {synthesized.SamplesWritten} samples forward-modelled ({synthesized.FilesSkipped} files already there) in {synthesized.Elapsed.TotalSeconds:F0} s");
+
+        // 2. Cache: normalise + resize once into LMDB.
+        using var train = OpenSplit(dataDir, DatasetSplit.Train, size);
+        using var val = OpenSplit(dataDir, DatasetSplit.Val, size);
+        Console.WriteLine($"  cached {train.Count} train / {val.Count} val samples at {size} x {size}");
+
+        // 3. Train a small conditional bridge for a bounded time.
         using var trainer = Trainer.CreateBuilder().Options(options).Datasets(train, val).WithoutValidation().Build();
         var trained = ProgressDisplay.Run($"3/4 train {options.Model}", progress =>
         {
             trainer.IterationCompleted += p => progress.Report(new ProgressUpdate(p.Iteration, p.Total, $"loss {p.Loss:F4}"));
             return trainer.Run();
         });
+        if (trained.Iterations == 0)
+            throw new InvalidOperationException($"no training iteration finished within --minutes {parse.GetValue(Minutes)}; give it more time");
         if (trained.StopReason == TrainingStopReason.TimeLimit)
             Console.WriteLine($"  note: stopped at the {options.TimeLimit!.Value.TotalMinutes:F0}-minute limit (the machine is slower or busier than expected)");
         Console.WriteLine($"  {trained.Iterations} iterations in {trained.Elapsed.TotalSeconds:F0} s; loss {Mean(trained.Losses.Take(20)):F4} (first 20) -> {Mean(trained.Losses.TakeLast(20)):F4} (last 20)");

@@ -14,8 +14,10 @@ internal static class SampleCommand
         command.Options.Add(SampleFromFiles.X1);
         command.Options.Add(SampleFromFiles.Seismic);
         foreach (var o in EnsembleOutputs.All()) command.Options.Add(o);
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction(parse => CliAction.Run(parse, () =>
         {
+            // Results are checked writable and cleared first: a failure later never leaves results that look complete.
+            CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, ["prediction.npy", "input_x1.npy", .. EnsembleOutputs.Results]);
             using var model = BridgeModel.FromCheckpoint(parse.GetValue(SamplingOptions.Ckpt)!, parse.GetValue(SamplingOptions.Gpu));
             if (parse.GetValue(SampleFromFiles.X1) is not null || parse.GetValue(SampleFromFiles.Seismic) is not null)
                 return EnsembleOutputs.Requested(parse)
@@ -37,8 +39,9 @@ internal static class SampleCommand
                 count += batch.Indices.Length;
                 SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures, dataset.Info);
             });
-            NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), predictions.ToArray(), [count, 1, size, size]);
+            // prediction.npy last: its presence means the run completed.
             NpyWriter.Write(Path.Combine(outDir, "input_x1.npy"), inputs.ToArray(), [count, 1, size, size]);
+            NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), predictions.ToArray(), [count, 1, size, size]);
             Console.WriteLine($"Sampled {count} velocity models (NFE {report.Nfe}) in {report.Seconds:F1} s -> {Path.Combine(outDir, "prediction.npy")} (m/s, ({count}, 1, {size}, {size}))");
             return 0;
         }));

@@ -33,8 +33,11 @@ internal static class SampleFromFiles
             throw new NpyFormatException(x1Path, $"shape ({string.Join(", ", vShape)}) is not (N, 1, {transform.Info.NGrid}, {transform.Info.NGrid})");
         if (seismic.Length != n * transform.RawSeismicLength)
             throw new NpyFormatException(seismicPath, $"shape ({string.Join(", ", sShape)}) does not hold {n} x ({transform.Info.Ns}, {transform.Info.Nt}, {transform.Info.Ng}) records to match {Path.GetFileName(x1Path)}");
-        if (velocity.Any(v => !float.IsFinite(v) || v <= 0))
-            throw new NpyFormatException(x1Path, "velocities must be finite and positive (m/s)");
+        for (int i = 0; i < n; i++)
+        {
+            SampleValidation.CheckVelocity(velocity.AsSpan(i * transform.RawVelocityLength, transform.RawVelocityLength), transform.Info, x1Path, i);
+            SampleValidation.CheckSeismic(seismic.AsSpan(i * transform.RawSeismicLength, transform.RawSeismicLength), transform.Info, seismicPath, i);
+        }
 
         int s = o.ImageSize, vl = transform.VelocityLength, sl = transform.SeismicLength;
         var x1 = new float[n * vl];

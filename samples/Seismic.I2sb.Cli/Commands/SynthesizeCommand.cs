@@ -7,6 +7,13 @@ namespace Seismic.I2sb.Cli.Commands;
 /// <summary>The `synthesize` verb: writes an OpenFWI-format dataset of one velocity family (resumable).</summary>
 internal static class SynthesizeCommand
 {
+    /// <summary>SynthesisOptions names whose flag differs (the rest map by spelling).</summary>
+    internal static readonly Dictionary<string, string> Aliases = new()
+    {
+        ["TrainSamples"] = "--train", ["ValidationSamples"] = "--val", ["SamplesPerFile"] = "--per-file",
+        ["MaxDegreeOfParallelism"] = "--threads", ["OutputDirectory"] = "--out",
+    };
+
     public static Command Create()
     {
         var family = new Option<string>("--family") { Description = $"Velocity family: {string.Join(", ", VelocityFamilies.All.Select(f => f.Name()))}.", Required = true };
@@ -18,7 +25,7 @@ internal static class SynthesizeCommand
         var threads = new Option<int>("--threads") { Description = "Threads (-1: all cores).", DefaultValueFactory = _ => -1 };
         var command = new Command("synthesize", "Synthesise an OpenFWI-format dataset: seeded velocity models and their exact OpenFWI forward models.");
         foreach (var o in new Option[] { family, train, val, perFile, seed, output, threads }) command.Options.Add(o);
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction(parse => CliAction.Run(parse, () =>
         {
             var options = SynthesisOptions.CreateBuilder(VelocityFamilies.Parse(parse.GetValue(family)!), parse.GetValue(output)!)
                 .WithTrainSamples(parse.GetValue(train)).WithValidationSamples(parse.GetValue(val))
@@ -36,7 +43,7 @@ internal static class SynthesizeCommand
             double perSample = result.SamplesWritten > 0 ? result.Elapsed.TotalSeconds / result.SamplesWritten : 0;
             Console.WriteLine($"done: {result.FilesWritten} file pairs written, {result.FilesSkipped} kept, {result.SamplesWritten} samples modelled in {result.Elapsed.TotalSeconds:0.0} s ({perSample:0.000} s/sample); manifest {result.ManifestPath}");
             return 0;
-        }));
+        }, Aliases));
         return command;
     }
 

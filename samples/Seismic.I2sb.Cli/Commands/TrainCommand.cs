@@ -60,17 +60,27 @@ internal static class TrainCommand
     internal static readonly Option<string?> CacheDir = new("--cache-dir") { Description = "Where LMDB caches live (default: inside each split folder)." };
     internal static readonly Option<double?> TimeLimit = new("--time-limit") { Description = "Stop after this many minutes (checkpoint kept)." };
     internal static readonly Option<bool> NoShotTraceDropout = new("--no-shot-trace-dropout") { Description = "Disable the shot/trace dropout augmentation of the condition." };
+    internal static readonly Option<bool> Overwrite = new("--overwrite") { Description = "Start afresh even if RESULT_DIR/NAME already holds a run (its checkpoint is replaced). Without it, an existing run is only continued with --ckpt." };
+
+    /// <summary>TrainingOptions names whose flag is not their kebab-case spelling (the rest map by spelling).</summary>
+    internal static readonly Dictionary<string, string> Aliases = new()
+    {
+        ["NumIterations"] = "--num-itr", ["LearningRate"] = "--lr", ["EmaDecay"] = "--ema", ["WeightDecay"] = "--l2-norm",
+        ["ValidateEvery"] = "--val-every", ["ResumeFrom"] = "--ckpt", ["Device"] = "--gpu", ["DataConfigPath"] = "--json-data-config",
+        ["ShotTraceDropout"] = "--no-shot-trace-dropout", ["RunDir"] = "--result-dir/--name",
+    };
 
     public static Command Create()
     {
         var command = new Command("train", "Train the conditional bridge on an OpenFWI-format dataset.");
         foreach (var o in AllOptions()) command.Options.Add(o);
-        command.SetAction(parse => CliAction.Run(() =>
+        command.SetAction(parse => CliAction.Run(parse, () =>
         {
             var options = Bind(parse);
-            Directory.CreateDirectory(options.RunDir);
             var logger = new ConsoleLogger();
             using var trainer = Trainer.CreateBuilder().Options(options).Logger(logger).Build();
+            // From here on, Ctrl-C or SIGTERM end the run at the next iteration boundary with a checkpoint.
+            using var stop = new GracefulStop("finishing the current iteration and writing the checkpoint");
             var figures = Path.Combine(options.RunDir, "figures");
             var info = (options.DataConfigPath is { } json ? OpenFwiConfig.Load(json) : OpenFwiConfig.Default)[options.DatasetName];
             trainer.Validated += v =>
@@ -83,12 +93,26 @@ internal static class TrainCommand
             var result = ProgressDisplay.Run("train", progress =>
             {
                 trainer.IterationCompleted += p => progress.Report(new ProgressUpdate(p.Iteration, p.Total, $"loss {p.Loss:F4}"));
-                return trainer.Run();
+                return trainer.Run(stop.Token);
             });
             Console.WriteLine($"Trained {result.Iterations} iterations ({result.StopReason}) in {result.Elapsed:hh\\:mm\\:ss}; checkpoint: {result.CheckpointPath}");
-            return 0;
-        }));
+            if (result.StopReason != TrainingStopReason.Cancelled) return 0;
+            Console.WriteLine(result.CheckpointPath is { } ckpt
+                ? $"Stopped by {stop.Signal} at iteration {result.Iterations}. Resume with: {ResumeCommand(parse, ckpt)}"
+                : $"Stopped by {stop.Signal} before the first iteration; nothing to resume.");
+            return stop.ExitCode;
+        }, Aliases));
         return command;
+    }
+
+    /// <summary>The command line that was run, with <c>--ckpt</c> pointing at <paramref name="checkpoint"/>.</summary>
+    internal static string ResumeCommand(ParseResult parse, string checkpoint)
+    {
+        var tokens = parse.Tokens.Select(t => t.Value).ToList();
+        int at = tokens.IndexOf(Ckpt.Name);
+        if (at >= 0) tokens.RemoveRange(at, Math.Min(2, tokens.Count - at));
+        tokens.AddRange([Ckpt.Name, checkpoint]);
+        return "seismic-i2sb " + string.Join(' ', tokens.Select(t => t.Length == 0 || t.Any(char.IsWhiteSpace) ? $"'{t}'" : t));
     }
 
     internal static IEnumerable<Option> AllOptions() =>
@@ -96,7 +120,7 @@ internal static class TrainCommand
         ResultDir, DatasetDir, DatasetName, Name, Seed, MasterPort, Ckpt, Gpu, Model, ImageSize, Corrupt, ValBatches, T0, T,
         Interval, BetaMax, DropCond, PredX0, OtOde, ClipDenoise, BatchSize, Microbatch, NumItr, Lr, LrGamma, ClipGradNorm, Ema,
         LogWriter, JsonDataConfig, NumProcNode, NodeRank, MasterAddress, NGpuPerNode, LrStep, L2Norm, SaveEvery, ValEvery,
-        LogEvery, Guidance, CacheDir, TimeLimit, NoShotTraceDropout,
+        LogEvery, Guidance, CacheDir, TimeLimit, NoShotTraceDropout, Overwrite,
     ];
 
     /// <summary>Maps the parsed flags onto <see cref="TrainingOptions"/> and validates them.</summary>
@@ -142,7 +166,8 @@ internal static class TrainCommand
             Guidance = parse.GetValue(Guidance),
             CacheDir = parse.GetValue(CacheDir),
             ShotTraceDropout = !parse.GetValue(NoShotTraceDropout),
-            TimeLimit = parse.GetValue(TimeLimit) is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
+            TimeLimit = parse.GetValue(TimeLimit) is { } minutes ? CliAction.Minutes(minutes, TimeLimit.Name) : null,
+            Overwrite = parse.GetValue(Overwrite),
         };
         o.Validate();
         return o;

@@ -10,7 +10,7 @@ namespace Seismic.Data.Cache;
 public sealed record CacheMetadata
 {
     /// <summary>The cache format version this library writes and reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>Format version of the cache layout and record encoding.</summary>
     [JsonPropertyName("format_version")] public required int FormatVersion { get; init; }

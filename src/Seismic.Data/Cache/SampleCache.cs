@@ -74,7 +74,7 @@ public sealed class SampleCache : IDisposable
 
     /// <summary>Reads sample <paramref name="index"/>: velocity (1, S, S) and seismic (ns, S, S), normalised.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
-    /// <exception cref="IOException">The record is missing or corrupt (the message names the cache folder).</exception>
+    /// <exception cref="InvalidDataException">The record is missing or corrupt (the message names the cache folder and sample).</exception>
     public void ReadSample(int index, Span<float> velocity, Span<float> seismic)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"sample index must be in [0, {Count})");
@@ -84,7 +84,7 @@ public sealed class SampleCache : IDisposable
         using var txn = _handle.Environment.BeginTransaction(TransactionBeginFlags.ReadOnly);
         var (rc, _, value) = txn.Get(_handle.Samples, key);
         if (rc != MDBResultCode.Success)
-            throw new IOException($"{Directory}: sample {index} is missing from the cache ({rc}); delete the folder to rebuild it");
+            throw new InvalidDataException($"{Directory}: sample {index} is missing from the cache ({rc}); delete the folder to rebuild it");
         SampleRecord.Read(value.AsSpan(), _channels, Metadata.ImageSize, velocity, seismic, $"{Directory} sample {index}");
     }
 
@@ -98,19 +98,27 @@ public sealed class SampleCache : IDisposable
                                             CancellationToken cancellationToken, Action<int>? afterChunk)
     {
         directory = Path.GetFullPath(directory);
+        RemoveStaleTemporaries(directory);
         var expected = ExpectedMetadata(reader);
         var stored = TryReadMetadata(directory);
         string? reason = stored is null ? (System.IO.Directory.Exists(directory) ? "incomplete or unreadable" : "missing") : expected.Mismatch(stored);
         if (reason is null)
             return Open(directory, expected, built: false, reason: null);
 
-        RemoveStaleTemporaries(directory);
-        var temp = $"{directory}.tmp-{Guid.NewGuid():N}";
+        var temp = $"{directory}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
             Write(temp, reader, expected, progress, cancellationToken, afterChunk);
         }
-        catch (OperationCanceledException)
+        catch (AggregateException e)
+        {
+            // Parallel.For wraps what the sample reader threw; rethrow the lowest sample's problem as is.
+            TryDeleteDirectory(temp);
+            var first = e.Flatten().InnerExceptions.MinBy(x => x is InvalidSampleException s ? s.SampleInFile : int.MaxValue)!;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            throw;
+        }
+        catch
         {
             TryDeleteDirectory(temp);
             throw;
@@ -120,7 +128,7 @@ public sealed class SampleCache : IDisposable
         SharedEnvironments.Retire(directory);
         if (System.IO.Directory.Exists(directory))
         {
-            var old = $"{directory}.old-{Guid.NewGuid():N}";
+            var old = $"{directory}.old-{Environment.ProcessId}-{Guid.NewGuid():N}";
             System.IO.Directory.Move(directory, old);
             TryDeleteDirectory(old);
         }
@@ -179,8 +187,8 @@ public sealed class SampleCache : IDisposable
         using var dbScope = db;
         using var metaScope = meta;
 
-        // Transform a chunk in parallel, then write it in one transaction.
-        const int chunk = 64;
+        // Transform a chunk in parallel, then write it in one transaction (up to 64 records, at most ~256 MiB of them).
+        int chunk = (int)Math.Clamp((256L << 20) / recordBytes, 1, 64);
         var records = new byte[Math.Min(chunk, Math.Max(1, reader.Count))][];
         for (int i = 0; i < records.Length; i++) records[i] = new byte[recordBytes];
         progress?.Report(new CacheBuildProgress(temp, 0, reader.Count, watch.Elapsed));
@@ -249,16 +257,18 @@ public sealed class SampleCache : IDisposable
         if (rc != MDBResultCode.Success) throw new IOException($"{where}: LMDB error while {what}: {rc}");
     }
 
-    // Leftovers of interrupted builds (or of a replaced cache) next to this cache; one builder per cache folder is assumed.
+    // Leftovers of interrupted builds or replaced caches next to this one, of any dataset or image size
+    // (<name>.tmp-PID-GUID, <name>.old-PID-GUID): removed once their process is gone. Those of earlier versions
+    // (no PID) count as stale.
     private static void RemoveStaleTemporaries(string directory)
     {
         var parent = Path.GetDirectoryName(directory)!;
         if (!System.IO.Directory.Exists(parent)) return;
-        var name = Path.GetFileName(directory);
-        foreach (var d in System.IO.Directory.EnumerateDirectories(parent, name + ".*"))
+        foreach (var d in System.IO.Directory.EnumerateDirectories(parent))
         {
-            var suffix = Path.GetFileName(d)[name.Length..];
-            if (suffix.StartsWith(".tmp-", StringComparison.Ordinal) || suffix.StartsWith(".old-", StringComparison.Ordinal))
+            var name = Path.GetFileName(d);
+            int at = Math.Max(name.LastIndexOf(".tmp-", StringComparison.Ordinal), name.LastIndexOf(".old-", StringComparison.Ordinal));
+            if (at > 0 && name.Length - at > 32 && IO.AtomicFile.IsStale(name[(at + 5)..]))
                 TryDeleteDirectory(d);
         }
     }

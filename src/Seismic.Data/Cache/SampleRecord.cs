@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
 namespace Seismic.Data.Cache;
@@ -8,18 +9,20 @@ namespace Seismic.Data.Cache;
 /// <code>
 /// offset size  field
 ///  0     4     magic "SSMP"
-///  4     2     record version (1)
+///  4     2     record version (2)
 ///  6     2     dtype code (1 = float32)
 ///  8     12    velocity shape: 3 x int32 (1, S, S)
 /// 20     12    seismic shape:  3 x int32 (ns, S, S)
-/// 32     ...   velocity payload (float32, C order), then seismic payload (float32, C order)
+/// 32     8     XxHash3 (64-bit, seed 0) of the payload
+/// 40     ...   velocity payload (float32, C order), then seismic payload (float32, C order)
 /// </code>
 /// </summary>
 internal static class SampleRecord
 {
-    public const int HeaderBytes = 32;
-    public const ushort Version = 1;
+    public const int HeaderBytes = 40;
+    public const ushort Version = 2;
     public const ushort Float32Code = 1;
+    private const int ChecksumOffset = 32;
     private static ReadOnlySpan<byte> Magic => "SSMP"u8;
 
     public static int Length(int velocityLength, int seismicLength) => HeaderBytes + 4 * (velocityLength + seismicLength);
@@ -34,20 +37,23 @@ internal static class SampleRecord
         var payload = record[HeaderBytes..];
         MemoryMarshal.AsBytes(velocity).CopyTo(payload);
         MemoryMarshal.AsBytes(seismic).CopyTo(payload[(4 * velocity.Length)..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(record[ChecksumOffset..], XxHash3.HashToUInt64(payload));
     }
 
-    /// <summary>Validates the header against the expected shapes and copies the payloads out.</summary>
+    /// <summary>Validates the header and the payload checksum against the expected shapes and copies the payloads out.</summary>
     public static void Read(ReadOnlySpan<byte> record, int channels, int imageSize, Span<float> velocity, Span<float> seismic, string where)
     {
         if (record.Length != Length(velocity.Length, seismic.Length) || !record[..4].SequenceEqual(Magic)
             || BinaryPrimitives.ReadUInt16LittleEndian(record[4..]) != Version
             || BinaryPrimitives.ReadUInt16LittleEndian(record[6..]) != Float32Code)
-            throw new IOException($"{where}: corrupt cache record (bad length, magic, version or dtype); delete the cache folder to rebuild it");
+            throw new InvalidDataException($"{where}: corrupt cache record (bad length, magic, version or dtype); delete the cache folder to rebuild it");
         ReadOnlySpan<int> dims = [1, imageSize, imageSize, channels, imageSize, imageSize];
         for (int i = 0; i < dims.Length; i++)
             if (BinaryPrimitives.ReadInt32LittleEndian(record[(8 + 4 * i)..]) != dims[i])
-                throw new IOException($"{where}: cache record shape does not match (1, {imageSize}, {imageSize}) + ({channels}, {imageSize}, {imageSize})");
+                throw new InvalidDataException($"{where}: cache record shape does not match (1, {imageSize}, {imageSize}) + ({channels}, {imageSize}, {imageSize}); delete the cache folder to rebuild it");
         var payload = record[HeaderBytes..];
+        if (XxHash3.HashToUInt64(payload) != BinaryPrimitives.ReadUInt64LittleEndian(record[ChecksumOffset..]))
+            throw new InvalidDataException($"{where}: corrupt cache record (checksum mismatch); delete the cache folder to rebuild it");
         MemoryMarshal.Cast<byte, float>(payload[..(4 * velocity.Length)]).CopyTo(velocity);
         MemoryMarshal.Cast<byte, float>(payload[(4 * velocity.Length)..]).CopyTo(seismic);
     }

@@ -4,23 +4,28 @@ namespace Seismic.Data.Npy;
 
 /// <summary>
 /// Parses the small subset of Python literals that .npy headers use: a dict with string keys whose values are
-/// strings, True/False/None, integers, or tuples/lists of those. Anything else is a <see cref="FormatException"/>.
+/// strings, True/False/None, integers, or tuples/lists of those, nested at most <see cref="MaxDepth"/> deep.
+/// Anything else is a <see cref="FormatException"/>.
 /// </summary>
 internal static class PyLiteral
 {
+    /// <summary>Deepest nesting accepted: real headers nest two levels; a hostile one must not overflow the stack.</summary>
+    public const int MaxDepth = 16;
+
     public static Dictionary<string, object> ParseDict(string text)
     {
         int pos = 0;
         SkipSpace(text, ref pos);
         if (pos >= text.Length || text[pos] != '{') throw new FormatException("it does not start with '{'");
-        var value = ParseValue(text, ref pos) as Dictionary<string, object>;
+        var value = ParseValue(text, ref pos, 0) as Dictionary<string, object>;
         SkipSpace(text, ref pos);
         if (pos != text.Length) throw new FormatException($"unexpected text after the dict at position {pos}");
         return value!;
     }
 
-    private static object ParseValue(string s, ref int pos)
+    private static object ParseValue(string s, ref int pos, int depth)
     {
+        if (depth > MaxDepth) throw new FormatException($"nested deeper than {MaxDepth} levels at position {pos}");
         SkipSpace(s, ref pos);
         if (pos >= s.Length) throw new FormatException("unexpected end");
         char c = s[pos];
@@ -34,10 +39,10 @@ internal static class PyLiteral
                     {
                         SkipSpace(s, ref pos);
                         if (pos < s.Length && s[pos] == '}') { pos++; return dict; }
-                        if (ParseValue(s, ref pos) is not string key) throw new FormatException("dict key is not a string");
+                        if (ParseValue(s, ref pos, depth + 1) is not string key) throw new FormatException("dict key is not a string");
                         SkipSpace(s, ref pos);
                         Expect(s, ref pos, ':');
-                        dict[key] = ParseValue(s, ref pos);
+                        dict[key] = ParseValue(s, ref pos, depth + 1);
                         SkipSpace(s, ref pos);
                         if (pos < s.Length && s[pos] == ',') { pos++; continue; }
                         SkipSpace(s, ref pos);
@@ -55,7 +60,7 @@ internal static class PyLiteral
                     {
                         SkipSpace(s, ref pos);
                         if (pos < s.Length && s[pos] == close) { pos++; return items; }
-                        items.Add(ParseValue(s, ref pos));
+                        items.Add(ParseValue(s, ref pos, depth + 1));
                         SkipSpace(s, ref pos);
                         if (pos < s.Length && s[pos] == ',') { pos++; continue; }
                         Expect(s, ref pos, close);

@@ -30,15 +30,22 @@ public sealed class OpenFwiSampleReader : IDisposable
     /// <summary>Number of samples.</summary>
     public int Count => Layout.SampleCount;
 
-    /// <summary>Reads sample <paramref name="index"/>, normalised and resized: velocity (1, S, S) and seismic (ns, S, S).</summary>
+    /// <summary>
+    /// Reads sample <paramref name="index"/>, checks it (<see cref="SampleValidation"/>), then normalises and resizes it:
+    /// velocity (1, S, S) and seismic (ns, S, S).
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
     /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="InvalidSampleException">The sample holds non-finite or implausible values (the message names file, sample and position).</exception>
     public void ReadSample(int index, Span<float> velocity, Span<float> seismic)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var (pair, local) = Layout.Locate(index);
-        ReadTransformed(File(pair.ModelPath), local, Transform.RawVelocityLength, velocity, Transform.TransformVelocity);
-        ReadTransformed(File(pair.DataPath), local, Transform.RawSeismicLength, seismic, Transform.TransformSeismic);
+        var info = Transform.Info;
+        ReadTransformed(File(pair.ModelPath), local, Transform.RawVelocityLength, velocity,
+            raw => SampleValidation.CheckVelocity(raw, info, pair.ModelPath, local), Transform.TransformVelocity);
+        ReadTransformed(File(pair.DataPath), local, Transform.RawSeismicLength, seismic,
+            raw => SampleValidation.CheckSeismic(raw, info, pair.DataPath, local), Transform.TransformSeismic);
     }
 
     /// <summary>Reads sample <paramref name="index"/> as stored (m/s and raw amplitudes): velocity (1, n_grid, n_grid), seismic (ns, nt, ng).</summary>
@@ -54,18 +61,22 @@ public sealed class OpenFwiSampleReader : IDisposable
         File(pair.DataPath).ReadFloat32((long)local * seismic.Length, seismic);
     }
 
+    private delegate void SpanCheck(ReadOnlySpan<float> raw);
     private delegate void SpanTransform(ReadOnlySpan<float> raw, Span<float> destination);
 
-    private static void ReadTransformed(NpyFile file, int local, int rawLength, Span<float> destination, SpanTransform transform)
+    private static void ReadTransformed(NpyFile file, int local, int rawLength, Span<float> destination, SpanCheck check, SpanTransform transform)
     {
         long start = (long)local * rawLength;
         if (file.DType == NpyDType.Float32)
         {
-            transform(file.GetFloat32Span(start, rawLength), destination);
+            var raw = file.GetFloat32Span(start, rawLength);
+            check(raw);
+            transform(raw, destination);
             return;
         }
         var buffer = new float[rawLength];
         file.ReadFloat32(start, buffer);
+        check(buffer);
         transform(buffer, destination);
     }
 

@@ -34,8 +34,9 @@ public sealed class OpenFwiNormalization
     /// <summary>Metres per second per normalised velocity unit: <c>(label_max - label_min) / 2</c> (1500 for OpenFWI).</summary>
     public double MetersPerSecondPerUnit => 1.0 / _vScale;
 
-    /// <summary>OpenFWI's signed log transform <c>sign(x) * log1p(|x|)</c>.</summary>
-    public static double LogTransform(double x) => Math.Sign(x) * Math.Log(1.0 + Math.Abs(x));
+    /// <summary>OpenFWI's signed log transform <c>sign(x) * log1p(|x|)</c>; NaN stays NaN.</summary>
+    // CopySign, not Math.Sign: Math.Sign(NaN) throws, and sign(0) * log(1) is 0 either way.
+    public static double LogTransform(double x) => Math.CopySign(Math.Log(1.0 + Math.Abs(x)), x);
 
     /// <summary>Normalises one seismic amplitude.</summary>
     public float NormalizeSeismic(float x) => (float)((LogTransform(x) - _gMin) * _gScale - 1.0);

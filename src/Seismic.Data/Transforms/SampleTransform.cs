@@ -48,12 +48,22 @@ public sealed class SampleTransform
     /// <summary>Raw elements of one velocity sample: n_grid x n_grid.</summary>
     public int RawVelocityLength => Info.NGrid * Info.NGrid;
 
-    /// <summary>Checks that S is a positive multiple of 8 (the U-Net halves it three times).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">It is not.</exception>
+    /// <summary>
+    /// The largest S accepted: one OpenFWI sample (1 + 5 channels of S x S float32) then takes 384 MiB, far more than
+    /// any model trains on (the reference uses 256), and the sizes of records and batches stay within 32-bit counts.
+    /// </summary>
+    public const int MaxImageSize = 4096;
+
+    /// <summary>Checks that S is a positive multiple of 8 (the U-Net halves it three times) and at most <see cref="MaxImageSize"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">It is not; the message says the memory one sample would need.</exception>
     public static void ValidateImageSize(int imageSize)
     {
         if (imageSize <= 0 || imageSize % 8 != 0)
             throw new ArgumentOutOfRangeException(null, $"image size must be a positive multiple of 8 (e.g. 64, 128, 256); got {imageSize}.");
+        if (imageSize > MaxImageSize)
+            throw new ArgumentOutOfRangeException(null,
+                $"image size must be at most {MaxImageSize}; got {imageSize}, at which one sample (6 channels of {imageSize} x {imageSize} float32) " +
+                $"takes {24.0 * imageSize * imageSize / (1L << 30):0.#} GiB.");
     }
 
     /// <summary>Normalises and resizes raw seismic data (ns, nt, ng) into <paramref name="destination"/> (ns, S, S).</summary>

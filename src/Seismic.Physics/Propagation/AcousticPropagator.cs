@@ -116,7 +116,7 @@ public sealed class AcousticPropagator
 
     /// <summary>
     /// Checks velocity models before modelling: the length is a whole number of models, and every value is finite,
-    /// positive and keeps the Courant number <c>v dt / dx</c> within the scheme's stability limit for that model
+    /// physically plausible (<see cref="Seismic.Data.OpenFwi.SampleValidation"/>: 100 to 20,000 m/s) and keeps the Courant number <c>v dt / dx</c> within the scheme's stability limit for that model
     /// (<see cref="AcquisitionOptions.MaxStableCourantNumber"/>, about 0.60 with the defaults, i.e. roughly 5900 to
     /// 6080 m/s; OpenFWI's models stay below 4500 m/s, Courant 0.45).
     /// </summary>
@@ -141,6 +141,8 @@ public sealed class AcousticPropagator
                 string Where() => $"sample {n}, cell (z={i / acquisition.ModelWidth}, x={i % acquisition.ModelWidth})";
                 if (!float.IsFinite(v)) throw new ArgumentException($"velocity {v} at {Where()} is not finite.");
                 if (v <= 0) throw new ArgumentException($"velocity {v} m/s at {Where()} is not positive.");
+                if (v is < Seismic.Data.OpenFwi.SampleValidation.MinVelocity or > Seismic.Data.OpenFwi.SampleValidation.MaxVelocity)
+                    throw new ArgumentException($"velocity {v} m/s at {Where()} is outside the physically plausible range [{Seismic.Data.OpenFwi.SampleValidation.MinVelocity}, {Seismic.Data.OpenFwi.SampleValidation.MaxVelocity}] m/s (velocities are in m/s).");
                 if (v > model[worst]) worst = i;
                 vmin = Math.Min(vmin, v);
             }

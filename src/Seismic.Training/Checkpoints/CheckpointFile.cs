@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Text;
 using Seismic.Data.IO;
 
@@ -6,16 +7,17 @@ namespace Seismic.Training.Checkpoints;
 /// <summary>
 /// The checkpoint container: a small binary file of named sections, written atomically.
 /// <para>Layout (little-endian): the 8 ASCII bytes <c>SI2SBCKP</c>, int32 format version, int32 section count,
-/// then per section a length-prefixed UTF-8 name, an int64 byte length and the bytes. Sections written by the
-/// trainer: <c>meta</c> (JSON: iteration, options, learning rate, loss history), <c>model</c>, <c>ema</c>,
-/// <c>optimizer</c> (TorchSharp's own formats), <c>rng</c> (torch generator state).</para>
+/// then per section a length-prefixed UTF-8 name, an int64 byte length, the bytes and (from version 2) a uint64
+/// XxHash3 checksum of the bytes, verified on every read. Sections written by the trainer: <c>meta</c> (JSON:
+/// iteration, options, learning rate, loss history), <c>model</c>, <c>ema</c>, <c>optimizer</c> (TorchSharp's own
+/// formats). Version 1 files (no checksums) still load.</para>
 /// </summary>
 public static class CheckpointFile
 {
     private static readonly byte[] Magic = "SI2SBCKP"u8.ToArray();
 
-    /// <summary>The container version this build writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The container version this build writes (it reads 1 and 2).</summary>
+    public const int FormatVersion = 2;
 
     /// <summary>Writes the sections to <paramref name="path"/> atomically: a crash mid-save leaves the previous file intact.</summary>
     /// <param name="path">The checkpoint file.</param>
@@ -41,12 +43,14 @@ public static class CheckpointFile
                 w.Write(name);
                 w.Write((long)bytes.LongLength);
                 w.Write(bytes);
+                w.Write(XxHash3.HashToUInt64(bytes));
             }
         });
     }
 
-    /// <summary>Reads every section of <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint, has another format version, or is truncated; the message names the file.</exception>
+    /// <summary>Reads every section of <paramref name="path"/>, verifying their checksums.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, has another format version, is truncated or a
+    /// section's checksum does not match; the message names the file (and the section).</exception>
     public static IReadOnlyDictionary<string, byte[]> Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found", path);
@@ -58,8 +62,8 @@ public static class CheckpointFile
             if (!magic.AsSpan().SequenceEqual(Magic))
                 throw new InvalidDataException($"{path}: not a Seismic.I2sb checkpoint (bad magic)");
             int version = r.ReadInt32();
-            if (version != FormatVersion)
-                throw new InvalidDataException($"{path}: checkpoint format version {version} is not supported (this build reads {FormatVersion})");
+            if (version is not (1 or FormatVersion))
+                throw new InvalidDataException($"{path}: checkpoint format version {version} is not supported (this build reads 1 and {FormatVersion})");
             int count = r.ReadInt32();
             if (count is < 0 or > 1024) throw new InvalidDataException($"{path}: corrupt checkpoint (section count {count})");
             var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -68,14 +72,50 @@ public static class CheckpointFile
                 var name = r.ReadString();
                 long length = r.ReadInt64();
                 if (length < 0 || length > stream.Length - stream.Position)
-                    throw new InvalidDataException($"{path}: truncated checkpoint (section '{name}' needs {length} bytes)");
-                result[name] = r.ReadBytes((int)length);
+                    throw new InvalidDataException($"{path}: truncated or corrupt checkpoint (section '{name}' needs {length} bytes)");
+                var bytes = r.ReadBytes((int)length);
+                if (version >= 2 && r.ReadUInt64() != XxHash3.HashToUInt64(bytes))
+                    throw new InvalidDataException($"{path}: corrupt checkpoint: section '{name}' ({Describe(name)}) fails its checksum");
+                result[name] = bytes;
             }
+            if (stream.Position != stream.Length)
+                throw new InvalidDataException($"{path}: corrupt checkpoint ({stream.Length - stream.Position} bytes after the last section)");
             return result;
         }
         catch (EndOfStreamException)
         {
             throw new InvalidDataException($"{path}: truncated checkpoint");
+        }
+        catch (FormatException)
+        {
+            throw new InvalidDataException($"{path}: corrupt checkpoint (unreadable section name)");
+        }
+    }
+
+    private static string Describe(string section) => section switch
+    {
+        "meta" => "iteration, options and loss history",
+        "model" => "network weights",
+        "ema" => "EMA weights",
+        "optimizer" => "optimiser state",
+        _ => "unknown section",
+    };
+
+    /// <summary>
+    /// Reads section <paramref name="name"/> with <paramref name="read"/>; whatever the reader throws on malformed bytes
+    /// (possible in version 1 files, which have no checksum) becomes an <see cref="InvalidDataException"/> naming file and section.
+    /// </summary>
+    public static void ReadSection(this IReadOnlyDictionary<string, byte[]> sections, string name, string path, Action<BinaryReader> read)
+    {
+        using var r = new BinaryReader(new MemoryStream(sections.Require(name, path)), Encoding.UTF8);
+        try
+        {
+            read(r);
+        }
+        catch (Exception e) when (e is EndOfStreamException or FormatException or ArgumentException or IOException or OverflowException
+                                      or InvalidOperationException or System.Runtime.InteropServices.ExternalException or Seismic.Models.StateDictException)
+        {
+            throw new InvalidDataException($"{path}: section '{name}' ({Describe(name)}) cannot be read: {e.Message}", e);
         }
     }
 

@@ -44,11 +44,11 @@ public sealed class EvaluationOptions
     /// <summary>Checks the options against the model's interval; throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public void Validate(int interval)
     {
-        if (Nfe < 1 || Nfe >= interval) throw new ArgumentException($"Nfe (--nfe) must be in [1, {interval - 1}], got {Nfe}");
-        if (BatchSize < 1) throw new ArgumentException($"BatchSize (--batch-size) must be positive, got {BatchSize}");
-        if (MaxSamples is < 1) throw new ArgumentException($"MaxSamples (--max-samples) must be positive, got {MaxSamples}");
+        if (Nfe < 1 || Nfe >= interval) throw new ArgumentException($"Nfe must be in [1, {interval - 1}], got {Nfe}");
+        if (BatchSize < 1) throw new ArgumentException($"BatchSize must be positive, got {BatchSize}");
+        if (MaxSamples is < 1) throw new ArgumentException($"MaxSamples must be positive, got {MaxSamples}");
         if (NativeSize < 1) throw new ArgumentException($"NativeSize must be positive, got {NativeSize}");
-        if (!double.IsFinite(Guidance)) throw new ArgumentException($"Guidance (--guidance) must be finite, got {Guidance}");
+        if (!double.IsFinite(Guidance)) throw new ArgumentException($"Guidance must be finite, got {Guidance}");
         if (TrajectoryLogCount < 0) throw new ArgumentException($"TrajectoryLogCount must be >= 0, got {TrajectoryLogCount}");
     }
 

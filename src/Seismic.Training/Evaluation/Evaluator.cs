@@ -44,6 +44,12 @@ public sealed class Evaluator
         ArgumentNullException.ThrowIfNull(dataset);
         if (dataset.ImageSize != _model.Options.ImageSize)
             throw new ArgumentException($"The dataset has image size {dataset.ImageSize} but the model was trained at {_model.Options.ImageSize}.");
+        // One batch's tensors (x0, x1, prediction and the seismic channels, S x S float32) must fit in memory with room to spare.
+        long batchBytes = (long)_options.BatchSize * (3 + dataset.Info.Ns) * dataset.ImageSize * dataset.ImageSize * sizeof(float);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (batchBytes > available / 4)
+            throw new ArgumentException($"BatchSize {_options.BatchSize} at image size {dataset.ImageSize} needs {batchBytes / (double)(1L << 30):0.##} GiB per batch, " +
+                                        $"more than a quarter of the {available / (double)(1L << 30):0.##} GiB of memory available");
         if (_options.DataMisfit && _options.NativeSize != dataset.Info.NGrid)
             throw new ArgumentException($"DataMisfit needs NativeSize = n_grid ({dataset.Info.NGrid}), got {_options.NativeSize}.");
         var clock = Stopwatch.StartNew();

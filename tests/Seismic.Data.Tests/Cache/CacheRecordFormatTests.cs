@@ -39,14 +39,15 @@ public class CacheRecordFormatTests : IDisposable
         var (rc, _, value) = txn.Get(samples, key);
         Assert.Equal(MDBResultCode.Success, rc);
         var record = value.AsSpan().ToArray();
-        Assert.Equal(32 + 4 * (256 + 5 * 256), record.Length);
+        Assert.Equal(40 + 4 * (256 + 5 * 256), record.Length);
         Assert.Equal("SSMP", Encoding.ASCII.GetString(record, 0, 4));
-        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(record.AsSpan(4)));
+        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(record.AsSpan(4)));
         Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(record.AsSpan(6)));
         var dims = Enumerable.Range(0, 6).Select(i => BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(8 + 4 * i))).ToArray();
         Assert.Equal([1, 16, 16, 5, 16, 16], dims);
-        Assert.Equal(velocity[17], BinaryPrimitives.ReadSingleLittleEndian(record.AsSpan(32 + 4 * 17)));
-        Assert.Equal(seismic[300], BinaryPrimitives.ReadSingleLittleEndian(record.AsSpan(32 + 4 * 256 + 4 * 300)));
+        Assert.Equal(System.IO.Hashing.XxHash3.HashToUInt64(record.AsSpan(40)), BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(32)));
+        Assert.Equal(velocity[17], BinaryPrimitives.ReadSingleLittleEndian(record.AsSpan(40 + 4 * 17)));
+        Assert.Equal(seismic[300], BinaryPrimitives.ReadSingleLittleEndian(record.AsSpan(40 + 4 * 256 + 4 * 300)));
 
         BinaryPrimitives.WriteInt64BigEndian(key, 5);
         Assert.Equal(MDBResultCode.NotFound, txn.Get(samples, key).resultCode);
@@ -55,7 +56,7 @@ public class CacheRecordFormatTests : IDisposable
         Assert.Equal(MDBResultCode.Success, mrc);
         using var json = JsonDocument.Parse(mvalue.AsSpan().ToArray());
         var root = json.RootElement;
-        Assert.Equal(1, root.GetProperty("format_version").GetInt32());
+        Assert.Equal(2, root.GetProperty("format_version").GetInt32());
         Assert.Equal("tiny", root.GetProperty("dataset").GetString());
         Assert.Equal(16, root.GetProperty("image_size").GetInt32());
         Assert.Equal(5, root.GetProperty("sample_count").GetInt32());

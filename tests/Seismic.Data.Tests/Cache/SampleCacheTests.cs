@@ -101,13 +101,22 @@ public class SampleCacheTests : IDisposable
     {
         _data.WriteBatched("train", SyntheticOpenFwi.Tiny, [100, 100]);
         var builder = Builder();
-        builder.AfterCacheChunk = done => { if (done >= 128) throw new IOException("simulated crash"); };
+        var partial = "";
+        builder.AfterCacheChunk = done =>
+        {
+            if (done < 128) return;
+            // What a killed process leaves: a partial build under a temporary name stamped with a dead PID.
+            partial = Directory.GetDirectories(_data.SplitDir("train"), ".cache-tiny-S16.tmp-*").Single();
+            CopyDirectory(partial, Path.Combine(_data.SplitDir("train"), $".cache-tiny-S16.tmp-{DeadPid}-{Guid.NewGuid():N}"));
+            throw new IOException("simulated crash");
+        };
         Assert.Throws<IOException>(() => builder.Build());
+        Assert.False(Directory.Exists(partial)); // a failure in this process removes its own temporary folder at once
 
         var final = builder.ResolveCacheDirectory();
         Assert.False(Directory.Exists(final));
         var leftovers = Directory.GetDirectories(_data.SplitDir("train"), ".cache-tiny-S16.tmp-*");
-        Assert.Single(leftovers); // what a killed process would leave: a partial build under a temporary name
+        Assert.Single(leftovers);
 
         using var reader = new OpenFwiSampleReader(OpenFwiLayout.Discover(_data.SplitDir("train"), SyntheticOpenFwi.Tiny),
             new Seismic.Data.Transforms.SampleTransform(SyntheticOpenFwi.Tiny, 16));
@@ -119,6 +128,59 @@ public class SampleCacheTests : IDisposable
         Assert.Equal(200, ds.Count);
         Assert.Empty(Directory.GetDirectories(_data.SplitDir("train"), ".cache-tiny-S16.tmp-*"));
         Assert.Null(SampleCache.Check(final, reader));
+    }
+
+    /// <summary>A process id that no process has (above Linux's pid_max).</summary>
+    private const int DeadPid = int.MaxValue - 1;
+
+    [Fact]
+    public void Temporaries_of_dead_builders_are_removed_for_every_image_size_and_those_of_live_ones_kept()
+    {
+        _data.WriteBatched("train", SyntheticOpenFwi.Tiny, [2]);
+        var split = _data.SplitDir("train");
+        string Make(string name) => Directory.CreateDirectory(Path.Combine(split, name)).FullName;
+        var dead = new[]
+        {
+            Make($".cache-tiny-S32.tmp-{DeadPid}-{Guid.NewGuid():N}"),
+            Make($".cache-tiny-S16.old-{DeadPid}-{Guid.NewGuid():N}"),
+            Make($".cache-other-S64.tmp-{Guid.NewGuid():N}"), // written before temporaries carried a PID
+        };
+        var live = Make($".cache-tiny-S32.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+        using var ds = Builder(16).Build();
+
+        Assert.All(dead, d => Assert.False(Directory.Exists(d), d));
+        Assert.True(Directory.Exists(live));
+        Assert.True(Directory.Exists(Path.Combine(split, "data")));
+    }
+
+    [Fact]
+    public void A_corrupted_record_in_an_intact_cache_is_an_error_naming_cache_and_sample()
+    {
+        _data.WriteBatched("train", SyntheticOpenFwi.Tiny, [3]);
+        string dir;
+        using (var ds = Builder().Build()) dir = ds.Cache!.Directory;
+        // Flip float bits inside sample 1's payload, leaving LMDB's own structure intact.
+        var file = Path.Combine(dir, "data.mdb");
+        var bytes = File.ReadAllBytes(file);
+        var velocity = new float[16 * 16];
+        var seismic = new float[5 * 16 * 16];
+        using (var reader = new OpenFwiSampleReader(OpenFwiLayout.Discover(_data.SplitDir("train"), SyntheticOpenFwi.Tiny),
+                   new Seismic.Data.Transforms.SampleTransform(SyntheticOpenFwi.Tiny, 16)))
+            reader.ReadSample(1, velocity, seismic);
+        var needle = System.Runtime.InteropServices.MemoryMarshal.AsBytes(seismic.AsSpan(100, 4)).ToArray();
+        int at = bytes.AsSpan().IndexOf(needle);
+        Assert.True(at > 0);
+        bytes[at + 1] ^= 0x40;
+        File.WriteAllBytes(file, bytes);
+
+        using var again = Builder().Build();
+        Assert.False(again.Cache!.WasBuilt);
+        var e = Assert.Throws<InvalidDataException>(() => Read(again, 1));
+        Assert.Contains(dir, e.Message);
+        Assert.Contains("sample 1", e.Message);
+        Assert.Contains("checksum", e.Message);
+        Read(again, 0);
     }
 
     [Fact]

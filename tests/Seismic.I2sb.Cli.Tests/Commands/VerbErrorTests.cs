@@ -80,7 +80,7 @@ public sealed class VerbErrorTests : IDisposable
     public void Synthesize_negative_count()
     {
         var result = CliRunner.Run("synthesize", "--family", "FlatVel_A", "--train", "-1", "--val", "1", "--out", _dir["out"]);
-        AssertOneLineError(result, "TrainSamples");
+        AssertOneLineError(result, "--train must be >= 0"); // the flag typed, not the option's property name
     }
 
     [Fact]

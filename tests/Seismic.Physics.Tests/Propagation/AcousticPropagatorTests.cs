@@ -107,6 +107,17 @@ public sealed class AcousticPropagatorTests
     }
 
     [Fact]
+    public void A_uniformly_absurd_model_is_named_implausible_not_given_a_zero_stability_limit()
+    {
+        // Issue 10: 1e6 m/s everywhere used to say "stability limit 0 (max 0 m/s)".
+        var e = Assert.Throws<ArgumentException>(() => new AcousticPropagator().Forward(Homogeneous(1e6f)));
+        Assert.Contains("physically plausible", e.Message);
+        Assert.DoesNotContain("max 0 m/s", e.Message);
+        // The fastest plausible model still gets a meaningful limit.
+        Assert.InRange(AcquisitionOptions.OpenFwi.MaxStableVelocity(20_000), 5000, 6000);
+    }
+
+    [Fact]
     public void Stability_limit_follows_the_sponge_strength()
     {
         var acq = AcquisitionOptions.CreateBuilder().Build();
@@ -122,6 +133,8 @@ public sealed class AcousticPropagatorTests
     [InlineData(0f, "not positive")]
     [InlineData(-1500f, "not positive")]
     [InlineData(6200f, "Courant")]
+    [InlineData(1e-40f, "outside the physically plausible range [100, 20000] m/s")] // used to write all-zero data
+    [InlineData(1e6f, "outside the physically plausible range [100, 20000] m/s")]
     public void Rejects_invalid_velocities_with_a_clear_message(float bad, string expected)
     {
         var v = Homogeneous(2000);

@@ -1,0 +1,92 @@
+using System.Text;
+using Seismic.Training.Checkpoints;
+
+namespace Seismic.Training.Tests.Checkpoints;
+
+/// <summary>Checkpoints carry checksums verified on read; corruption anywhere is an error naming file and section (issue 10, problem 6).</summary>
+[Collection("torch")]
+public sealed class CheckpointIntegrityTests : IDisposable
+{
+    private readonly TinyOpenFwi _data = new(train: 4, val: 2);
+
+    public void Dispose() => _data.Dispose();
+
+    private string TrainOnce()
+    {
+        var o = _data.Options();
+        o.NumIterations = 1;
+        o.ValBatches = 0;
+        using var trainer = Trainer.CreateBuilder().Options(o).WithoutValidation().Build();
+        trainer.Run();
+        return trainer.CheckpointPath;
+    }
+
+    private string Corrupt(string path, Action<byte[]> change)
+    {
+        var bytes = File.ReadAllBytes(path);
+        change(bytes);
+        var broken = Path.Combine(_data.Directory, "broken.ckpt");
+        File.WriteAllBytes(broken, bytes);
+        return broken;
+    }
+
+    [Fact]
+    public void Bytes_flipped_near_the_end_are_caught_by_the_checksum()
+    {
+        var broken = Corrupt(TrainOnce(), b => { for (int i = b.Length - 200; i < b.Length - 190; i++) b[i] ^= 0x5A; });
+        var e = Assert.Throws<InvalidDataException>(() => BridgeModel.FromCheckpoint(broken, "cpu"));
+        Assert.Contains("broken.ckpt", e.Message);
+        Assert.Contains("checksum", e.Message);
+        Assert.Contains("section 'optimizer'", e.Message);
+    }
+
+    [Fact]
+    public void Random_bytes_mid_file_give_an_error_naming_the_file()
+    {
+        var path = TrainOnce();
+        var rng = new Random(7);
+        for (int k = 0; k < 20; k++)
+        {
+            var broken = Corrupt(path, b =>
+            {
+                int at = b.Length / 4 + rng.Next(b.Length / 2);
+                for (int i = 0; i < 16; i++) b[at + i] = (byte)rng.Next(256);
+            });
+            var e = Assert.Throws<InvalidDataException>(() => BridgeModel.FromCheckpoint(broken, "cpu"));
+            Assert.Contains("broken.ckpt", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Checkpoints_written_before_checksums_still_load()
+    {
+        var path = TrainOnce();
+        var sections = CheckpointFile.Load(path);
+        // Re-encode in the version 1 layout: no checksum after each section.
+        var v1 = Path.Combine(_data.Directory, "v1.ckpt");
+        using (var w = new BinaryWriter(File.Create(v1), Encoding.UTF8))
+        {
+            w.Write("SI2SBCKP"u8.ToArray());
+            w.Write(1);
+            w.Write(sections.Count);
+            foreach (var (name, content) in sections)
+            {
+                w.Write(name);
+                w.Write((long)content.Length);
+                w.Write(content);
+            }
+        }
+        using var model = BridgeModel.FromCheckpoint(v1, "cpu");
+        Assert.True(model.IsConditional);
+
+        // Without a checksum, damage inside a section still names file and section instead of a bare stream error.
+        var bytes = File.ReadAllBytes(v1);
+        int ema = bytes.AsSpan().IndexOf("\u0003ema"u8);
+        Assert.True(ema > 0);
+        bytes.AsSpan(ema + 4 + 8, 8).Fill(0xFF); // the tensor count of the EMA section
+        File.WriteAllBytes(v1, bytes);
+        var e = Assert.Throws<InvalidDataException>(() => BridgeModel.FromCheckpoint(v1, "cpu"));
+        Assert.Contains("v1.ckpt", e.Message);
+        Assert.Contains("'ema'", e.Message);
+    }
+}
