@@ -90,15 +90,29 @@ public sealed class BridgeModel : IDisposable
     public SamplingResult Sample(Tensor x1, Tensor? cond, SamplerOptions sampler, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(x1);
-        if (!IsConditional) cond = null;
+        return WithSamplingWeights(() => new BridgeSampler(Bridge, Network, sampler).Sample(x1, IsConditional ? cond : null, generator));
+    }
+
+    /// <summary>
+    /// Draws an ensemble of <see cref="EnsembleOptions.Members"/> samples per input (<see cref="EnsembleSampler"/>) with
+    /// the EMA weights swapped in, in eval mode without gradients. The caller owns the result.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public EnsembleResult SampleEnsemble(Tensor x1, Tensor? cond, SamplerOptions sampler, EnsembleOptions ensemble, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(x1);
+        return WithSamplingWeights(() => new EnsembleSampler(Bridge, Network, sampler, ensemble).Sample(x1, IsConditional ? cond : null, generator));
+    }
+
+    private T WithSamplingWeights<T>(Func<T> sample)
+    {
         bool wasTraining = Network.training;
         Network.eval();
         try
         {
             using var _ = no_grad();
             using var swap = Ema.Apply();
-            var s = new BridgeSampler(Bridge, Network, sampler);
-            return s.Sample(x1, cond, generator);
+            return sample();
         }
         finally
         {

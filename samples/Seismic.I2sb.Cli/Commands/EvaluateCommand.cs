@@ -11,12 +11,14 @@ internal static class EvaluateCommand
     {
         var command = new Command("evaluate", "Evaluate a checkpoint on a split: MAE, MSE, RMSE, SSIM at S x S and 70 x 70, MAE in m/s; writes report.json and figures.");
         foreach (var o in SamplingOptions.All()) command.Options.Add(o);
+        foreach (var o in EnsembleOutputs.All()) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse, () =>
         {
             var ckpt = parse.GetValue(SamplingOptions.Ckpt)!;
             // Checked writable and cleared first; report.json, written last, marks a complete evaluation.
             CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, "report.json");
             using var model = BridgeModel.FromCheckpoint(ckpt, parse.GetValue(SamplingOptions.Gpu));
+            if (EnsembleOutputs.Requested(parse)) return EnsembleOutputs.Evaluate(parse, model, ckpt);
             using var dataset = SamplingOptions.OpenDataset(parse, model);
             var outDir = parse.GetValue(SamplingOptions.OutDir)!;
             int figures = parse.GetValue(SamplingOptions.Figures);

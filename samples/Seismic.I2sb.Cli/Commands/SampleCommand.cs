@@ -13,13 +13,17 @@ internal static class SampleCommand
         foreach (var o in SamplingOptions.All()) command.Options.Add(o);
         command.Options.Add(SampleFromFiles.X1);
         command.Options.Add(SampleFromFiles.Seismic);
+        foreach (var o in EnsembleOutputs.All()) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse, () =>
         {
             // Results are checked writable and cleared first: a failure later never leaves results that look complete.
-            CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, "prediction.npy", "input_x1.npy");
+            CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, ["prediction.npy", "input_x1.npy", .. EnsembleOutputs.Results]);
             using var model = BridgeModel.FromCheckpoint(parse.GetValue(SamplingOptions.Ckpt)!, parse.GetValue(SamplingOptions.Gpu));
             if (parse.GetValue(SampleFromFiles.X1) is not null || parse.GetValue(SampleFromFiles.Seismic) is not null)
-                return SampleFromFiles.Run(parse, model);
+                return EnsembleOutputs.Requested(parse)
+                    ? throw new ArgumentException("--ensemble works on a dataset split; it cannot be combined with --x1/--seismic yet")
+                    : SampleFromFiles.Run(parse, model);
+            if (EnsembleOutputs.Requested(parse)) return EnsembleOutputs.Sample(parse, model);
             using var dataset = SamplingOptions.OpenDataset(parse, model);
             var outDir = parse.GetValue(SamplingOptions.OutDir)!;
             int figures = parse.GetValue(SamplingOptions.Figures);

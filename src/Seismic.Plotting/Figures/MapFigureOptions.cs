@@ -25,6 +25,9 @@ public sealed record MapFigureOptions
     /// <summary>Colormap of error panels. The default value is <see cref="FigureColormap.Balance"/>.</summary>
     public FigureColormap ErrorColormap { get; init; } = FigureColormap.Balance;
 
+    /// <summary>Colormap of uncertainty panels (e.g. an ensemble's standard deviation). The default value is <see cref="FigureColormap.Viridis"/>.</summary>
+    public FigureColormap UncertaintyColormap { get; init; } = FigureColormap.Viridis;
+
     /// <summary>
     /// Colour range of velocity panels (e.g. <see cref="ValueRange.OpenFwiVelocity"/>). The default value is null:
     /// the minimum to maximum over all velocity panels (one shared range, so panels compare by colour), or per panel
@@ -53,6 +56,9 @@ public sealed record MapFigureOptions
     /// <summary>Label of the error colour bars. The default value is "m/s".</summary>
     public string ErrorLabel { get; init; } = "m/s";
 
+    /// <summary>Label of the uncertainty colour bars. The default value is "m/s".</summary>
+    public string UncertaintyLabel { get; init; } = "m/s";
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -62,11 +68,13 @@ public sealed record MapFigureOptions
             throw new ArgumentException($"{nameof(Columns)} must be at least 1 (or null for one row); got {Columns}.", nameof(Columns));
         VelocityColormap.Validate(nameof(VelocityColormap));
         ErrorColormap.Validate(nameof(ErrorColormap));
+        UncertaintyColormap.Validate(nameof(UncertaintyColormap));
         VelocityRange?.Validate(nameof(VelocityRange));
         ErrorRange?.Validate(nameof(ErrorRange));
         FigureLayout.RequirePositiveOrNull(DistanceMeters, nameof(DistanceMeters));
         FigureLayout.RequirePositiveOrNull(DepthMeters, nameof(DepthMeters));
         ArgumentNullException.ThrowIfNull(VelocityLabel, nameof(VelocityLabel));
         ArgumentNullException.ThrowIfNull(ErrorLabel, nameof(ErrorLabel));
+        ArgumentNullException.ThrowIfNull(UncertaintyLabel, nameof(UncertaintyLabel));
     }
 }

@@ -47,11 +47,14 @@ public static class SeismicFigures
         for (int i = 0; i < panels.Count; i++)
         {
             var panel = panels[i];
-            bool isError = panel.Kind == PanelKind.Error;
-            var range = isError ? errorRange : sharedVelocity ?? panel.Map.Range();
-            FigureLayout.Heatmap(plots.GetPlot(i), panel.Map, panel.Title, range.Widened(),
-                isError ? options.ErrorColormap : options.VelocityColormap,
-                isError ? options.ErrorLabel : options.VelocityLabel,
+            var (range, colormap, label) = panel.Kind switch
+            {
+                PanelKind.Error => (errorRange, options.ErrorColormap, options.ErrorLabel),
+                // A spread has its own scale: sharing the velocity range would flatten it to one colour.
+                PanelKind.Uncertainty => (new ValueRange(0, panel.Map.Range().Max), options.UncertaintyColormap, options.UncertaintyLabel),
+                _ => (sharedVelocity ?? panel.Map.Range(), options.VelocityColormap, options.VelocityLabel),
+            };
+            FigureLayout.Heatmap(plots.GetPlot(i), panel.Map, panel.Title, range.Widened(), colormap, label,
                 options.DistanceMeters, xLabel, options.DepthMeters, yLabel);
         }
         return new Figure(plots, Math.Min(columns, panels.Count) * options.PanelWidthPixels, rows * options.PanelHeightPixels);
@@ -80,6 +83,60 @@ public static class SeismicFigures
         panels.Add(MapPanel.Velocity("prediction", prediction));
         panels.Add(MapPanel.Error("error (prediction - truth)", prediction.Minus(truth)));
         return Maps(panels, options);
+    }
+
+    /// <summary>
+    /// The result figure of an ensemble: truth, the smoothed input x1 (when given), the ensemble mean, its standard
+    /// deviation (own colour bar from 0) and the error of the mean (mean - truth).
+    /// </summary>
+    /// <exception cref="ArgumentException">The maps differ in size or hold NaN or infinite values.</exception>
+    public static Figure Ensemble(Map2D truth, Map2D? x1, Map2D mean, Map2D std, MapFigureOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(std);
+        foreach (var (name, map) in new[] { ("x1", x1), ("mean", mean), ("std", std) })
+            if (map is not null && (map.Height != truth.Height || map.Width != truth.Width))
+                throw new ArgumentException($"{name} is {map.Height} x {map.Width} but truth is {truth.Height} x {truth.Width}.", name);
+        var panels = new List<MapPanel> { MapPanel.Velocity("truth", truth) };
+        if (x1 is not null) panels.Add(MapPanel.Velocity("smoothed input x1", x1));
+        panels.Add(MapPanel.Velocity("ensemble mean", mean));
+        panels.Add(MapPanel.Uncertainty("ensemble std", std));
+        panels.Add(MapPanel.Error("error (mean - truth)", mean.Minus(truth)));
+        return Maps(panels, options);
+    }
+
+    /// <summary>A histogram of <paramref name="values"/> in <paramref name="bins"/> equal bins from their minimum to their maximum.</summary>
+    /// <param name="values">The values, e.g. the data misfit of every ensemble member.</param>
+    /// <param name="title">Title above the plot.</param>
+    /// <param name="valueLabel">Label of the x axis.</param>
+    /// <param name="bins">Number of bins, 1 to 1000. The default value is 20.</param>
+    /// <param name="widthPixels">Width of the image (64 to 4096). The default value is 480.</param>
+    /// <param name="heightPixels">Height of the image (64 to 4096). The default value is 360.</param>
+    /// <exception cref="ArgumentException">No values, a NaN or infinite value, or a size out of range.</exception>
+    public static Figure Histogram(IReadOnlyList<double> values, string title, string valueLabel, int bins = 20,
+                                   int widthPixels = 480, int heightPixels = 360)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) throw new ArgumentException("A histogram needs at least one value.", nameof(values));
+        if (values.Any(v => !double.IsFinite(v))) throw new ArgumentException("Histogram values must be finite.", nameof(values));
+        if (bins is < 1 or > 1000) throw new ArgumentException($"bins must be between 1 and 1000; got {bins}.", nameof(bins));
+        FigureLayout.RequirePixels(widthPixels, nameof(widthPixels));
+        FigureLayout.RequirePixels(heightPixels, nameof(heightPixels));
+
+        double min = values.Min(), max = values.Max();
+        double width = max > min ? (max - min) / bins : Math.Max(Math.Abs(min) * 1e-3, 1e-6);
+        var counts = new double[bins];
+        foreach (var v in values) counts[Math.Min(bins - 1, (int)((v - min) / width))]++;
+        var (plots, _) = FigureLayout.Grid(1, 1);
+        var plot = plots.GetPlot(0);
+        var bars = plot.Add.Bars(Enumerable.Range(0, bins).Select(i => min + (i + 0.5) * width).ToArray(), counts);
+        foreach (var bar in bars.Bars) bar.Size = width;
+        plot.Axes.Margins(bottom: 0);
+        plot.Title(title, size: 14);
+        plot.XLabel(valueLabel, size: 12);
+        plot.YLabel("count", size: 12);
+        return new Figure(plots, widthPixels, heightPixels);
     }
 
     /// <summary>A grid of titled maps, <paramref name="columns"/> per row (e.g. one per velocity family).</summary>

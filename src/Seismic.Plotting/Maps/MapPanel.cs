@@ -7,6 +7,8 @@ public enum PanelKind
     Velocity,
     /// <summary>A signed difference (e.g. prediction - truth): diverging colormap, range symmetric around 0.</summary>
     Error,
+    /// <summary>A spread such as an ensemble's standard deviation: its own colour bar from 0 to its maximum, sequential colormap.</summary>
+    Uncertainty,
 }
 
 /// <summary>One titled map of a figure.</summary>
@@ -20,4 +22,7 @@ public sealed record MapPanel(string Title, Map2D Map, PanelKind Kind = PanelKin
 
     /// <summary>An error panel (diverging colours, symmetric range).</summary>
     public static MapPanel Error(string title, Map2D map) => new(title, map, PanelKind.Error);
+
+    /// <summary>An uncertainty panel (own colour bar from 0, sequential colours).</summary>
+    public static MapPanel Uncertainty(string title, Map2D map) => new(title, map, PanelKind.Uncertainty);
 }

@@ -51,4 +51,14 @@ public sealed class EvaluationOptions
         if (!double.IsFinite(Guidance)) throw new ArgumentException($"Guidance must be finite, got {Guidance}");
         if (TrajectoryLogCount < 0) throw new ArgumentException($"TrajectoryLogCount must be >= 0, got {TrajectoryLogCount}");
     }
+
+    /// <summary>The sampler options these evaluation options stand for (clip-denoise from the training options when unset).</summary>
+    internal SamplerOptions ToSamplerOptions(TrainingOptions training) => new()
+    {
+        Nfe = Nfe,
+        ClipDenoise = ClipDenoise ?? training.ClipDenoise,
+        GuidanceScale = Guidance,
+        Formula = GuidanceFormula,
+        Deterministic = Deterministic,
+    };
 }

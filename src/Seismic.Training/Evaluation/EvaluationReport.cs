@@ -17,6 +17,42 @@ public sealed record MetricSummary(double Mae, double Mse, double Rmse, double S
         new(m.Mae, m.Mse, m.Rmse, m.Ssim, m.Mae * metersPerSecondPerUnit);
 }
 
+/// <summary>
+/// What an ensemble of K samples per input buys, measured over a split by <see cref="EnsembleEvaluator"/>: metrics of
+/// each way of choosing a prediction (at S x S) and the calibration of the spread (pixel by pixel against the mean).
+/// </summary>
+public sealed record EnsembleSummary
+{
+    /// <summary>Members K per input.</summary>
+    public required int Members { get; init; }
+    /// <summary>The rule of the reported prediction: mean, median or misfit.</summary>
+    public required string Selection { get; init; }
+    /// <summary>Metrics of the per-pixel mean.</summary>
+    public required MetricSummary Mean { get; init; }
+    /// <summary>Metrics of the per-pixel median.</summary>
+    public required MetricSummary Median { get; init; }
+    /// <summary>Metrics of member 0 alone: what one ordinary sample gives.</summary>
+    public required MetricSummary SingleMember { get; init; }
+    /// <summary>Metrics of each input's lowest-data-misfit member, when misfits were computed.</summary>
+    public MetricSummary? LowestMisfitMember { get; init; }
+    /// <summary>Mean per-pixel standard deviation in m/s.</summary>
+    public required double MeanStdMetersPerSecond { get; init; }
+    /// <summary>Fraction of true pixels within mean +- 1 std (0.68 for a calibrated Gaussian spread).</summary>
+    public required double WithinOneStd { get; init; }
+    /// <summary>Fraction of true pixels within mean +- 2 std (0.95 for a calibrated Gaussian spread).</summary>
+    public required double WithinTwoStd { get; init; }
+    /// <summary>Pearson correlation between std and |mean - truth| over all pixels; null when std is constant (K = 1).</summary>
+    public double? StdErrorCorrelation { get; init; }
+    /// <summary>Mean relative L2 data misfit of all members, when computed.</summary>
+    public double? MemberDataMisfit { get; init; }
+    /// <summary>Mean relative L2 data misfit of each input's lowest-misfit member, when computed.</summary>
+    public double? LowestMemberDataMisfit { get; init; }
+    /// <summary>Wall-clock seconds per input (all K members, statistics and misfits included).</summary>
+    public required double SecondsPerSample { get; init; }
+    /// <summary>Wall-clock seconds per input spent drawing the K members (the network part of <see cref="SecondsPerSample"/>).</summary>
+    public required double SamplingSecondsPerSample { get; init; }
+}
+
 /// <summary>Metrics of predictions and of the corrupted input x1 (the baseline), at S x S and at OpenFWI's 70 x 70.</summary>
 public sealed record EvaluationReport
 {
@@ -50,6 +86,8 @@ public sealed record EvaluationReport
     public required double Seconds { get; init; }
     /// <summary>The checkpoint evaluated, if known.</summary>
     public string? Checkpoint { get; init; }
+    /// <summary>Ensemble metrics and calibration, for an ensemble evaluation (<see cref="EnsembleEvaluator"/>); null otherwise.</summary>
+    public EnsembleSummary? Ensemble { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {

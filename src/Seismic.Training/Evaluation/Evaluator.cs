@@ -58,14 +58,7 @@ public sealed class Evaluator
         var input = new MetricAccumulator();
         var predNative = new MetricAccumulator();
         var inputNative = new MetricAccumulator();
-        var sampler = new SamplerOptions
-        {
-            Nfe = _options.Nfe,
-            ClipDenoise = _options.ClipDenoise ?? _model.Options.ClipDenoise,
-            GuidanceScale = _options.Guidance,
-            Formula = _options.GuidanceFormula,
-            Deterministic = _options.Deterministic,
-        };
+        var sampler = _options.ToSamplerOptions(_model.Options);
         using var generator = new Generator((ulong)_options.Seed, CPU);
         // No prefetch thread: reading is cheap next to sampling, and a thread allocating while TorchSharp calls libtorch
         // can set off its finalizer race (docs/troubleshooting.md#rare-segmentation-fault-in-a-torchsharp-process).
@@ -94,10 +87,12 @@ public sealed class Evaluator
 
             pred.Add(x0Hat, x0);
             input.Add(x1, x0);
-            var truthNative = ToNative(x0);
-            predNative.Add(ToNative(x0Hat), truthNative);
-            inputNative.Add(ToNative(x1), truthNative);
-            misfit?.Add(batch.Indices[..take], Floats(ToNative(x0Hat)), Floats(ToNative(x1)));
+            var truthNative = ToNative(x0, _options.NativeSize);
+            var predictionNative = ToNative(x0Hat, _options.NativeSize);
+            var inputNativeMaps = ToNative(x1, _options.NativeSize);
+            predNative.Add(predictionNative, truthNative);
+            inputNative.Add(inputNativeMaps, truthNative);
+            misfit?.Add(batch.Indices[..take], Floats(predictionNative), Floats(inputNativeMaps));
 
             if (onBatch is not null)
                 onBatch(new PredictionBatch(batch.Indices[..take], batch.ImageSize, Floats(x0), Floats(x1), Floats(x0Hat), Floats(cond),
@@ -127,10 +122,11 @@ public sealed class Evaluator
         };
     }
 
-    private Tensor ToNative(Tensor x) =>
-        nn.functional.interpolate(x, [_options.NativeSize, _options.NativeSize], mode: InterpolationMode.Bilinear, align_corners: false);
+    /// <summary>Maps (B, 1, S, S) resized bilinearly to OpenFWI's grid, as the field reports its metrics.</summary>
+    internal static Tensor ToNative(Tensor x, int nativeSize) =>
+        nn.functional.interpolate(x, [nativeSize, nativeSize], mode: InterpolationMode.Bilinear, align_corners: false);
 
-    private static float[] Floats(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
+    internal static float[] Floats(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
 
     private static IReadOnlyList<(int, float[], float[])>? Trajectory(SamplingResult r)
     {
@@ -144,10 +140,7 @@ public sealed class Evaluator
     /// <summary>Mean relative L2 data misfit of predictions and inputs against the recorded seismic data.</summary>
     private sealed class MisfitAccumulator(SeismicDataset dataset)
     {
-        private readonly Seismic.Physics.Misfit.DataMisfit _misfit = new();
-        private readonly float[] _velocity = new float[dataset.Info.NGrid * dataset.Info.NGrid];
-        private readonly float[] _observed = new float[dataset.Info.Ns * dataset.Info.Nt * dataset.Info.Ng];
-        private readonly float[] _model = new float[dataset.Info.NGrid * dataset.Info.NGrid];
+        private readonly ModelMisfit _misfit = new(dataset);
         private double _prediction, _input;
         private int _count;
 
@@ -157,23 +150,13 @@ public sealed class Evaluator
         /// <summary>Adds samples given as normalised (B, 1, n_grid, n_grid) predictions and inputs.</summary>
         public void Add(int[] indices, float[] predictions, float[] inputs)
         {
-            int n = _velocity.Length;
+            int n = _misfit.ModelLength;
             for (int i = 0; i < indices.Length; i++)
             {
-                dataset.ReadRawSample(indices[i], _velocity, _observed);
-                _prediction += Misfit(predictions.AsSpan(i * n, n));
-                _input += Misfit(inputs.AsSpan(i * n, n));
+                _prediction += _misfit.RelativeL2(indices[i], predictions.AsSpan(i * n, n));
+                _input += _misfit.RelativeL2(indices[i], inputs.AsSpan(i * n, n));
                 _count++;
             }
-        }
-
-        /// <summary>Relative L2 misfit of one normalised model, in m/s clamped to the dataset's label bounds.</summary>
-        private double Misfit(ReadOnlySpan<float> normalised)
-        {
-            dataset.Normalization.DenormalizeVelocity(normalised, _model);
-            float low = (float)dataset.Info.LabelMin, high = (float)dataset.Info.LabelMax;
-            for (int k = 0; k < _model.Length; k++) _model[k] = Math.Clamp(_model[k], low, high);
-            return _misfit.Compute(_model, _observed).RelativeL2;
         }
     }
 }

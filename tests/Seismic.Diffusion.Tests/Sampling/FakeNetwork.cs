@@ -12,11 +12,13 @@ internal sealed class FakeNetwork : IBridgeNetwork
     public int Calls { get; private set; }
     public int ConditionalCalls { get; private set; }
     public List<long> SeenSteps { get; } = [];
+    public List<long> SeenBatchSizes { get; } = [];
 
     public Tensor Predict(Tensor xn, Tensor steps, Tensor? cond)
     {
         Calls++;
         SeenSteps.Add(steps[0].item<long>());
+        SeenBatchSizes.Add(xn.shape[0]);
         var t = steps.to(ScalarType.Float32).view(-1, 1, 1, 1) / 1000.0;
         var output = xn * 0.3 + t * 0.1;
         if (cond is not null)

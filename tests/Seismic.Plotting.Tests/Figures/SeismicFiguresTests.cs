@@ -171,4 +171,32 @@ public class SeismicFiguresTests
         using var bitmap = Png.Decode(SeismicFigures.Maps([MapPanel.Velocity("flat", Constant(3000)), MapPanel.Error("zero error", Constant(0))]).ToPng());
         Assert.True(bitmap.Width > 0);
     }
+
+    [Fact]
+    public void Ensemble_std_panel_has_its_own_colour_range_from_zero()
+    {
+        var truth = TwoLayers();
+        var std = TwoLayers().Select(v => v == 1500 ? 0f : 40f);   // 0 and 40 m/s: lost on a 1500..4500 scale
+        var figure = SeismicFigures.Ensemble(truth, truth.Select(_ => 3000), truth.Select(v => v + 50), std);
+        int w = MapFigureOptions.Default.PanelWidthPixels;
+        Assert.Equal(5 * w, figure.WidthPixels);
+        using var bitmap = Png.Decode(figure.ToPng());
+        var viridis = new ScottPlot.Colormaps.Viridis();
+        // Left part of the fourth panel (the colour bar sits on its right).
+        Assert.True(Png.Find(bitmap, viridis.GetColor(0), 3 * w, 3 * w + w / 2).Count > 500);
+        Assert.True(Png.Find(bitmap, viridis.GetColor(1), 3 * w, 3 * w + w / 2).Count > 500);
+        Assert.Throws<ArgumentException>(() => SeismicFigures.Ensemble(truth, null, truth, Constant(1)));
+    }
+
+    [Fact]
+    public void Histogram_renders_and_rejects_bad_values()
+    {
+        var figure = SeismicFigures.Histogram([0.1, 0.2, 0.2, 0.25, 0.4], "misfit", "relative L2", bins: 4);
+        using var bitmap = Png.Decode(figure.ToPng());
+        Assert.Equal((480, 360), (bitmap.Width, bitmap.Height));
+        Assert.Equal(360, SeismicFigures.Histogram([3.0, 3.0], "one value", "x").HeightPixels);
+        Assert.Throws<ArgumentException>(() => SeismicFigures.Histogram([], "t", "x"));
+        Assert.Throws<ArgumentException>(() => SeismicFigures.Histogram([1, double.NaN], "t", "x"));
+        Assert.Throws<ArgumentException>(() => SeismicFigures.Histogram([1.0], "t", "x", bins: 0));
+    }
 }

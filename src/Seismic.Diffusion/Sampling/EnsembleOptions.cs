@@ -1,0 +1,35 @@
+namespace Seismic.Diffusion.Sampling;
+
+/// <summary>How an ensemble is drawn by <see cref="EnsembleSampler"/>. Immutable; vary it with <c>with</c>.</summary>
+public sealed record EnsembleOptions
+{
+    /// <summary>Members K drawn per input, each with its own posterior noise. The default value is 8.</summary>
+    public int Members { get; init; } = 8;
+
+    /// <summary>
+    /// Most rows (inputs x members) sent through the network in one sampler run; larger ensembles run in chunks of this
+    /// size one after the other, which bounds the memory of a step. The default value is 16.
+    /// </summary>
+    public int MaxBatch { get; init; } = 16;
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
+    public void Validate()
+    {
+        if (Members < 1) throw new ArgumentException($"EnsembleOptions.Members (--ensemble) must be at least 1; got {Members}.");
+        if (MaxBatch < 1) throw new ArgumentException($"EnsembleOptions.MaxBatch (--batch-size) must be at least 1; got {MaxBatch}.");
+    }
+}
+
+/// <summary>How one prediction is chosen from an ensemble.</summary>
+public enum EnsembleSelection
+{
+    /// <summary>The per-pixel mean of the members.</summary>
+    Mean,
+
+    /// <summary>The per-pixel median of the members (the mean of the two middle values for even K).</summary>
+    Median,
+
+    /// <summary>The member with the lowest score given by the caller, e.g. the lowest physics data misfit.</summary>
+    LowestMisfit,
+}

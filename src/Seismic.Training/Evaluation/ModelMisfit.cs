@@ -1,0 +1,35 @@
+using Seismic.Data.Loading;
+
+namespace Seismic.Training.Evaluation;
+
+/// <summary>
+/// The relative L2 data misfit of velocity models against a dataset sample's recorded data: denormalise to m/s,
+/// clamp to the dataset's label bounds (the scheme needs positive, stable velocities), forward-model with the OpenFWI
+/// recipe (Seismic.Physics) and compare. Keeps the last sample's recorded data, so the K members of one input read it
+/// once. Not thread-safe.
+/// </summary>
+internal sealed class ModelMisfit(SeismicDataset dataset)
+{
+    private readonly Seismic.Physics.Misfit.DataMisfit _misfit = new();
+    private readonly float[] _velocity = new float[dataset.Info.NGrid * dataset.Info.NGrid];
+    private readonly float[] _observed = new float[dataset.Info.Ns * dataset.Info.Nt * dataset.Info.Ng];
+    private readonly float[] _model = new float[dataset.Info.NGrid * dataset.Info.NGrid];
+    private int _index = -1;
+
+    /// <summary>Values of one model on the native grid (n_grid x n_grid).</summary>
+    public int ModelLength => _model.Length;
+
+    /// <summary>Misfit of one normalised model on the native grid against the recorded data of sample <paramref name="index"/>.</summary>
+    public double RelativeL2(int index, ReadOnlySpan<float> normalised)
+    {
+        if (index != _index)
+        {
+            dataset.ReadRawSample(index, _velocity, _observed);
+            _index = index;
+        }
+        dataset.Normalization.DenormalizeVelocity(normalised, _model);
+        float low = (float)dataset.Info.LabelMin, high = (float)dataset.Info.LabelMax;
+        for (int k = 0; k < _model.Length; k++) _model[k] = Math.Clamp(_model[k], low, high);
+        return _misfit.Compute(_model, _observed).RelativeL2;
+    }
+}
