@@ -69,11 +69,7 @@ public sealed class EnsembleEvaluator
     public EvaluationReport Evaluate(SeismicDataset dataset, IProgress<(int Done, int Total)>? progress = null,
                                      Action<EnsembleBatch>? onBatch = null)
     {
-        ArgumentNullException.ThrowIfNull(dataset);
-        if (dataset.ImageSize != _model.Options.ImageSize)
-            throw new ArgumentException($"The dataset has image size {dataset.ImageSize} but the model was trained at {_model.Options.ImageSize}.");
-        if (_options.DataMisfit && _options.NativeSize != dataset.Info.NGrid)
-            throw new ArgumentException($"DataMisfit needs NativeSize = n_grid ({dataset.Info.NGrid}), got {_options.NativeSize}.");
+        Evaluator.CheckDataset(_model, _options, dataset);
         var clock = Stopwatch.StartNew();
         int total = Math.Min(dataset.Count, _options.MaxSamples ?? int.MaxValue);
         int k = _ensemble.Members, s = dataset.ImageSize;
@@ -150,22 +146,10 @@ public sealed class EnsembleEvaluator
 
         double metersPerUnit = dataset.Normalization.MetersPerSecondPerUnit;
         double seconds = clock.Elapsed.TotalSeconds;
-        return new EvaluationReport
+        var report = Evaluator.Report(_model, _options, dataset, done, selected, selectedNative, input, inputNative,
+                                      physics is null ? null : selectedMisfit / done, physics is null ? null : inputMisfit / done, seconds);
+        return report with
         {
-            Dataset = dataset.Info.Key,
-            Split = dataset.Split.ToString().ToLowerInvariant(),
-            Samples = done,
-            ImageSize = dataset.ImageSize,
-            Nfe = _options.Nfe,
-            Guidance = _options.Guidance,
-            Deterministic = _model.Options.OtOde || _options.Deterministic,
-            Prediction = MetricSummary.From(selected.Mean, metersPerUnit),
-            PredictionNative = MetricSummary.From(selectedNative.Mean, metersPerUnit),
-            Input = MetricSummary.From(input.Mean, metersPerUnit),
-            InputNative = MetricSummary.From(inputNative.Mean, metersPerUnit),
-            DataMisfit = physics is null ? null : selectedMisfit / done,
-            InputDataMisfit = physics is null ? null : inputMisfit / done,
-            Seconds = seconds,
             Ensemble = new EnsembleSummary
             {
                 Members = k,

@@ -41,17 +41,13 @@ public sealed class Evaluator
     public EvaluationReport Evaluate(SeismicDataset dataset, IProgress<(int Done, int Total)>? progress = null,
                                      Action<PredictionBatch>? onBatch = null)
     {
-        ArgumentNullException.ThrowIfNull(dataset);
-        if (dataset.ImageSize != _model.Options.ImageSize)
-            throw new ArgumentException($"The dataset has image size {dataset.ImageSize} but the model was trained at {_model.Options.ImageSize}.");
+        CheckDataset(_model, _options, dataset);
         // One batch's tensors (x0, x1, prediction and the seismic channels, S x S float32) must fit in memory with room to spare.
         long batchBytes = (long)_options.BatchSize * (3 + dataset.Info.Ns) * dataset.ImageSize * dataset.ImageSize * sizeof(float);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (batchBytes > available / 4)
             throw new ArgumentException($"BatchSize {_options.BatchSize} at image size {dataset.ImageSize} needs {batchBytes / (double)(1L << 30):0.##} GiB per batch, " +
                                         $"more than a quarter of the {available / (double)(1L << 30):0.##} GiB of memory available");
-        if (_options.DataMisfit && _options.NativeSize != dataset.Info.NGrid)
-            throw new ArgumentException($"DataMisfit needs NativeSize = n_grid ({dataset.Info.NGrid}), got {_options.NativeSize}.");
         var clock = Stopwatch.StartNew();
         int total = Math.Min(dataset.Count, _options.MaxSamples ?? int.MaxValue);
         var pred = new MetricAccumulator();
@@ -102,23 +98,43 @@ public sealed class Evaluator
             progress?.Report((done, total));
         }
 
+        return Report(_model, _options, dataset, done, pred, predNative, input, inputNative,
+                      misfit?.Prediction, misfit?.Input, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The checks both evaluators make before sampling: image size, and n_grid maps for the data misfit.</summary>
+    internal static void CheckDataset(BridgeModel model, EvaluationOptions options, SeismicDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (dataset.ImageSize != model.Options.ImageSize)
+            throw new ArgumentException($"The dataset has image size {dataset.ImageSize} but the model was trained at {model.Options.ImageSize}.");
+        if (options.DataMisfit && options.NativeSize != dataset.Info.NGrid)
+            throw new ArgumentException($"DataMisfit needs NativeSize = n_grid ({dataset.Info.NGrid}), got {options.NativeSize}.");
+    }
+
+    /// <summary>The report both evaluators write: what was sampled, and the prediction's and x1's metrics (m/s from the dataset's bounds).</summary>
+    internal static EvaluationReport Report(BridgeModel model, EvaluationOptions options, SeismicDataset dataset, int samples,
+                                            MetricAccumulator prediction, MetricAccumulator predictionNative,
+                                            MetricAccumulator input, MetricAccumulator inputNative,
+                                            double? dataMisfit, double? inputDataMisfit, double seconds)
+    {
         double metersPerUnit = dataset.Normalization.MetersPerSecondPerUnit;
         return new EvaluationReport
         {
             Dataset = dataset.Info.Key,
             Split = dataset.Split.ToString().ToLowerInvariant(),
-            Samples = done,
+            Samples = samples,
             ImageSize = dataset.ImageSize,
-            Nfe = _options.Nfe,
-            Guidance = _options.Guidance,
-            Deterministic = _model.Options.OtOde || _options.Deterministic,
-            Prediction = MetricSummary.From(pred.Mean, metersPerUnit),
-            PredictionNative = MetricSummary.From(predNative.Mean, metersPerUnit),
+            Nfe = options.Nfe,
+            Guidance = options.Guidance,
+            Deterministic = model.Options.OtOde || options.Deterministic,
+            Prediction = MetricSummary.From(prediction.Mean, metersPerUnit),
+            PredictionNative = MetricSummary.From(predictionNative.Mean, metersPerUnit),
             Input = MetricSummary.From(input.Mean, metersPerUnit),
             InputNative = MetricSummary.From(inputNative.Mean, metersPerUnit),
-            DataMisfit = misfit?.Prediction,
-            InputDataMisfit = misfit?.Input,
-            Seconds = clock.Elapsed.TotalSeconds,
+            DataMisfit = dataMisfit,
+            InputDataMisfit = inputDataMisfit,
+            Seconds = seconds,
         };
     }
 
