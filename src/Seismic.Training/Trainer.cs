@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Seismic.Data;
 using Seismic.Data.Loading;
 using Seismic.Diffusion.Conditioning;
 using Seismic.Diffusion.Corruption;
-using Seismic.Diffusion.Sampling;
+using Seismic.Models;
+using Seismic.Models.Checkpoints;
+using Seismic.Models.Evaluation;
 using Seismic.Training.Checkpoints;
-using Seismic.Training.Evaluation;
 using Seismic.Training.Logging;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,9 +16,11 @@ using static TorchSharp.torch;
 namespace Seismic.Training;
 
 /// <summary>
-/// Trains the conditional bridge (SPEC 3): per iteration, BatchSize/Microbatch microbatches whose gradients are
+/// Trains the conditional bridge (docs/training.md, "What one iteration does"): per iteration, BatchSize/Microbatch microbatches whose gradients are
 /// summed, optional gradient-norm clipping, AdamW, the EMA update and the step learning-rate decay. Validates with
 /// the EMA weights, writes atomic checkpoints and resumes from them exactly. Build it with <see cref="TrainerBuilder"/>.
+/// The trainer owns what its builder created for it (the model, and the datasets it opened); datasets handed to the
+/// builder stay the caller's.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -42,7 +46,7 @@ public sealed class Trainer : IDisposable
     private readonly RunLock? _runLock;
 
     internal Trainer(TrainingOptions options, BridgeModel model, SeismicDataset train, SeismicDataset? val,
-                     ICorruption corruption, ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets, RunLock? runLock)
+                     ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets, RunLock? runLock)
     {
         _runLock = runLock;
         _ownsDatasets = ownsDatasets;
@@ -50,25 +54,26 @@ public sealed class Trainer : IDisposable
         Model = model;
         _train = train;
         _val = val;
-        _corruption = corruption;
+        _corruption = model.Spec.Corruption.Create();
         _logger = logger ?? NullLogger.Instance;
         _progress = progress;
-        _innerSteps = options.BatchSize / options.Microbatch;
-        _learningRate = options.LearningRate;
-        _optimizer = optim.AdamW(model.Network.parameters(), lr: options.LearningRate, beta1: 0.9, beta2: 0.999,
-                                 eps: 1e-8, weight_decay: options.WeightDecay);
+        var optimization = options.Optimization;
+        _innerSteps = optimization.BatchSize / optimization.Microbatch;
+        _learningRate = optimization.LearningRate;
+        _optimizer = optim.AdamW(model.Network.parameters(), lr: optimization.LearningRate, beta1: 0.9, beta2: 0.999,
+                                 eps: 1e-8, weight_decay: optimization.WeightDecay);
         _trainLoader = train.CreateLoader(new BatchLoaderOptions
         {
-            BatchSize = options.Microbatch, Shuffle = true, Seed = options.Seed, DropLast = true, Endless = true,
+            BatchSize = optimization.Microbatch, Shuffle = true, Seed = (int)(uint)options.Seed.Value, DropLast = true, Endless = true,
         });
         _order = _trainLoader.IndexBatches().GetEnumerator();
-        if (options.LogWriter == "tensorboard") _tensorBoard = new TensorBoardLog(Path.Combine(options.RunDir, "tensorboard"));
+        if (options.Schedule.LogWriter == LogWriter.TensorBoard) _tensorBoard = new TensorBoardLog(Path.Combine(options.RunDir, "tensorboard"));
     }
 
     /// <summary>Starts composing a trainer.</summary>
     public static TrainerBuilder CreateBuilder() => new();
 
-    /// <summary>The model being trained (network, EMA, bridge).</summary>
+    /// <summary>The model being trained (network, EMA, bridge); owned by the trainer, valid until it is disposed.</summary>
     public BridgeModel Model { get; }
 
     /// <summary>The options of this run.</summary>
@@ -96,9 +101,9 @@ public sealed class Trainer : IDisposable
     public event Action<TrainingProgress>? IterationCompleted;
 
     /// <summary>
-    /// Runs until <see cref="TrainingOptions.NumIterations"/>, the time limit or cancellation; checkpoints every
-    /// <see cref="TrainingOptions.SaveEvery"/> iterations and at the end, validates every
-    /// <see cref="TrainingOptions.ValidateEvery"/> iterations and at the end. Cancellation is checked between
+    /// Runs until <see cref="OptimizationOptions.NumIterations"/>, the time limit or cancellation; checkpoints every
+    /// <see cref="ScheduleOptions.SaveEvery"/> iterations and at the end, validates every
+    /// <see cref="ScheduleOptions.ValidateEvery"/> iterations and at the end. Cancellation is checked between
     /// iterations: the current one finishes, the checkpoint is written and the final validation is skipped.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss became non-finite; an existing checkpoint is left as it is.</exception>
@@ -108,35 +113,36 @@ public sealed class Trainer : IDisposable
         var stop = TrainingStopReason.Completed;
         ValidationResult? lastValidation = null;
         string? checkpoint = null;
+        var (optimization, schedule) = (_options.Optimization, _options.Schedule);
         _logger.LogInformation("Training {Name}: {Iterations} iterations, batch {Batch} = {Inner} x {Micro}, device {Device}, model {Model}",
-            _options.Name, _options.NumIterations, _options.BatchSize, _innerSteps, _options.Microbatch, Model.Device, _options.Model);
+            _options.Name, optimization.NumIterations, optimization.BatchSize, _innerSteps, optimization.Microbatch, Model.Device, Model.Spec.NetworkName);
 
-        while (Iteration < _options.NumIterations)
+        while (Iteration < optimization.NumIterations)
         {
             if (cancellationToken.IsCancellationRequested) { stop = TrainingStopReason.Cancelled; break; }
-            if (_options.TimeLimit is { } limit && clock.Elapsed >= limit) { stop = TrainingStopReason.TimeLimit; break; }
+            if (schedule.TimeLimit is { } limit && clock.Elapsed >= limit) { stop = TrainingStopReason.TimeLimit; break; }
 
             double lr = _learningRate;
             double loss = Step();
-            var report = new TrainingProgress(Iteration, _options.NumIterations, loss, lr, clock.Elapsed);
+            var report = new TrainingProgress(Iteration, optimization.NumIterations, loss, lr, clock.Elapsed);
             _progress?.Report(report);
             IterationCompleted?.Invoke(report);
-            if (Iteration % _options.LogEvery == 0)
+            if (Iteration % schedule.LogEvery == 0)
             {
-                _logger.LogInformation("itr {Iteration}/{Total} loss {Loss:F5} lr {Lr:E2}", Iteration, _options.NumIterations, loss, lr);
+                _logger.LogInformation("itr {Iteration}/{Total} loss {Loss:F5} lr {Lr:E2}", Iteration, optimization.NumIterations, loss, lr);
                 _tensorBoard?.Scalar("train/loss", loss, Iteration);
                 _tensorBoard?.Scalar("train/lr", lr, Iteration);
             }
 
-            if (_val is not null && _options.ValBatches > 0 && Iteration % _options.ValidateEvery == 0)
+            if (_val is not null && schedule.ValBatches > 0 && Iteration % schedule.ValidateEvery == 0)
                 lastValidation = Validate();
-            if (Iteration % _options.SaveEvery == 0)
+            if (Iteration % schedule.SaveEvery == 0)
                 checkpoint = SaveCheckpoint();
         }
 
-        if (Iteration > 0 && (checkpoint is null || Iteration % _options.SaveEvery != 0))
+        if (Iteration > 0 && (checkpoint is null || Iteration % schedule.SaveEvery != 0))
             checkpoint = SaveCheckpoint();
-        if (_val is not null && _options.ValBatches > 0 && lastValidation?.Iteration != Iteration && Iteration > 0
+        if (_val is not null && schedule.ValBatches > 0 && lastValidation?.Iteration != Iteration && Iteration > 0
             && stop != TrainingStopReason.Cancelled)
             lastValidation = Validate();
         _logger.LogInformation("Training stopped ({Reason}) after {Iterations} iterations in {Elapsed}", stop, Iteration, clock.Elapsed);
@@ -144,7 +150,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// One optimiser iteration (SPEC 3). Returns the mean loss over its microbatches. Gradients are the sum over
+    /// One optimiser iteration (docs/training.md). Returns the mean loss over its microbatches. Gradients are the sum over
     /// microbatches (not divided by their number), as in the reference.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss is non-finite; the weights are left as they were.</exception>
@@ -169,13 +175,13 @@ public sealed class Trainer : IDisposable
             throw new TrainingDivergedException(DivergenceMessage(mean));
         }
 
-        if (_options.ClipGradNorm is { } maxNorm)
+        if (_options.Optimization.ClipGradNorm is { } maxNorm)
             nn.utils.clip_grad_norm_(Model.Network.parameters(), maxNorm);
         _optimizer.step();
         Model.Ema.Update();
         Iteration++;
         _losses.Add(mean);
-        if (_options.LrGamma < 1 && Iteration % _options.LrStep == 0) SetLearningRate(_learningRate * _options.LrGamma);
+        if (_options.Optimization is { LrGamma: < 1 } o && Iteration % o.LrStep == 0) SetLearningRate(_learningRate * o.LrGamma);
         return mean;
     }
 
@@ -189,15 +195,15 @@ public sealed class Trainer : IDisposable
             : " No checkpoint was written yet.";
         var hint = _losses.Count == 0 && Iteration == 0
             ? " The very first loss is not finite: check the data (values far outside [-1, 1] after normalisation mean wrong " +
-              "DatasetName or bounds) and options such as BetaMax, T0 and T; LearningRate has not acted yet."
-            : " Try a lower LearningRate or set ClipGradNorm.";
+              "dataset or bounds in Model.Dataset) and Model.Bridge's BetaMax, T0 and T; the learning rate has not acted yet."
+            : " Try a lower Optimization.LearningRate or set Optimization.ClipGradNorm.";
         return what + kept + hint;
     }
 
     /// <summary>What one microbatch contributes: the bridge state, its steps, the label and the (dropped-out) condition.</summary>
     internal readonly record struct Microbatch(Tensor Steps, Tensor Xn, Tensor Label, Tensor? Cond);
 
-    /// <summary>SPEC 3 steps 2-6: corrupt, drop out the condition, draw steps, q-sample and label.</summary>
+    /// <summary>Steps 2-6 of an iteration (docs/training.md): corrupt, drop out the condition, draw steps, q-sample and label.</summary>
     internal Microbatch Draw(Tensor x0, Tensor cond)
     {
         var bridge = Model.Bridge;
@@ -205,8 +211,8 @@ public sealed class Trainer : IDisposable
         Tensor? condition = null;
         if (Model.IsConditional)
         {
-            condition = _options.ShotTraceDropout ? ConditionDropout.ApplyShotTrace(cond, generator: _generator) : cond;
-            condition = ConditionDropout.Apply(condition, _options.DropCond, _generator);
+            condition = _options.Optimization.ShotTraceDropout ? ConditionDropout.ApplyShotTrace(cond, generator: _generator) : cond;
+            condition = ConditionDropout.Apply(condition, _options.Optimization.DropCond, _generator);
         }
         var steps = bridge.SampleSteps(x0.shape[0], _generator);
         var xn = bridge.QSample(steps, x0, x1, _generator);
@@ -214,7 +220,7 @@ public sealed class Trainer : IDisposable
         return new Microbatch(steps, xn, label, condition);
     }
 
-    /// <summary>SPEC 3 step 7: the MSE loss of one microbatch, back-propagated; gradients add up across calls.</summary>
+    /// <summary>Step 7 of an iteration: the MSE loss of one microbatch, back-propagated; gradients add up across calls.</summary>
     internal double Backward(Microbatch mb)
     {
         using var scope = NewDisposeScope();
@@ -225,35 +231,31 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// Samples <see cref="TrainingOptions.ValBatches"/> validation batches at NFE = 1 with the EMA weights and
-    /// measures MAE, MSE, RMSE and SSIM of the prediction and of the corrupted input x1.
+    /// Samples <see cref="ScheduleOptions.ValBatches"/> validation batches at NFE = 1 with the EMA weights (the
+    /// <see cref="Evaluator"/>) and measures MAE, MSE, RMSE and SSIM of the prediction and of the corrupted input x1.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The trainer has no validation split.</exception>
+    /// <exception cref="InvalidOperationException">The trainer has no validation split, or it is empty.</exception>
     public ValidationResult Validate()
     {
         if (_val is null) throw new InvalidOperationException("This trainer was built without a validation split.");
-        var predicted = new MetricAccumulator();
-        var baseline = new MetricAccumulator();
-        VelocityExample? example = null;
-        using var generator = new Generator((ulong)_options.Seed + 7919, CPU);
-        // Synchronous reads, as in training (no prefetch thread allocating while TorchSharp runs; see Evaluator).
-        var loader = _val.CreateLoader(new BatchLoaderOptions { BatchSize = _options.ValBatchSize, Shuffle = false, DropLast = false, PrefetchBatches = 0 });
-        var sampler = new SamplerOptions { Nfe = 1, ClipDenoise = _options.ClipDenoise, GuidanceScale = _options.Guidance };
-        int batches = 0;
-        foreach (var batch in loader)
+        var schedule = _options.Schedule;
+        var evaluation = new EvaluationOptions
         {
-            using var _ = batch;
-            if (batches++ == _options.ValBatches) break;
-            using var scope = NewDisposeScope();
-            var (x0, cond) = ToTensors(batch);
-            var x1 = _corruption.Apply(x0, generator);
-            using var result = Model.Sample(x1, cond, sampler, generator);
-            predicted.Add(result.X0, x0);
-            baseline.Add(x1, x0);
-            example ??= new VelocityExample(batch.ImageSize, FirstMap(x0), FirstMap(x1), FirstMap(result.X0));
-        }
+            Sampler = new() { Nfe = 1, GuidanceScale = schedule.ValGuidance },
+            BatchSize = schedule.ValBatchSize,
+            MaxSamples = schedule.ValBatches * schedule.ValBatchSize,
+            Seed = _options.Seed.Value + 7919,
+            NativeSize = _val.Info.NGrid,
+        };
+        VelocityExample? example = null;
+        var report = new Evaluator(Model, evaluation).Evaluate(_val, onBatch: b =>
+        {
+            int n = b.Size * b.Size;
+            example ??= new VelocityExample(b.Size, b.Truth[..n], b.Input[..n], b.Prediction[..n]);
+        });
         if (example is null) throw new InvalidOperationException("The validation split is empty.");
-        var v = new ValidationResult(Iteration, predicted.Mean, baseline.Mean, predicted.Count, example);
+        static MetricValues Values(MetricSummary m) => new(m.Mae, m.Mse, m.Ssim);
+        var v = new ValidationResult(Iteration, Values(report.Prediction), Values(report.Input), report.Samples, example);
         _logger.LogInformation(
             "validation itr {Iteration}: prediction MAE {Mae:F4} SSIM {Ssim:F4} | input x1 MAE {InMae:F4} SSIM {InSsim:F4} ({Count} samples)",
             Iteration, v.Prediction.Mae, v.Prediction.Ssim, v.Input.Mae, v.Input.Ssim, v.Samples);
@@ -277,6 +279,7 @@ public sealed class Trainer : IDisposable
         var meta = new CheckpointMeta { Iteration = Iteration, LearningRate = _learningRate, Options = _options, Losses = [.. _losses] };
         CheckpointFile.Save(path,
         [
+            (CheckpointSpec.Section, w => w.Write(CheckpointSpec.ToBytes(Model.Spec))),
             ("meta", w => w.Write(meta.ToBytes())),
             ("model", Model.WriteModel),
             ("ema", Model.WriteEma),
@@ -295,7 +298,7 @@ public sealed class Trainer : IDisposable
     public void LoadCheckpoint(string path)
     {
         var sections = CheckpointFile.Load(path);
-        var meta = CheckpointMeta.Parse(sections.Require("meta", path), path);
+        var meta = CheckpointMeta.Read(sections, path);
         if (_options.ResumeConflicts(meta.Options) is { Count: > 0 } conflicts)
             throw new RunConflictException($"{path} cannot be resumed with these options: {string.Join("; ", conflicts)}");
         Model.LoadWeights(sections, path);
@@ -340,8 +343,6 @@ public sealed class Trainer : IDisposable
         return (x0, cond);
     }
 
-    private static float[] FirstMap(Tensor batch) => batch[0, 0].detach().cpu().data<float>().ToArray();
-
     private void SetLearningRate(double lr)
     {
         _learningRate = lr;
@@ -349,10 +350,10 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>A well-mixed 64-bit seed for iteration <paramref name="iteration"/> of a run seeded with <paramref name="seed"/>.</summary>
-    internal static ulong StepSeed(int seed, int iteration)
+    internal static ulong StepSeed(Seed seed, int iteration)
     {
         // SplitMix64 finaliser over (seed, iteration): independent streams per iteration, stable across resumes.
-        ulong z = ((ulong)(uint)seed << 32 | (uint)iteration) + 0x9E3779B97F4A7C15UL;
+        ulong z = ((ulong)(uint)seed.Value << 32 | (uint)iteration) + 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return (z ^ (z >> 31)) & 0x7FFF_FFFF_FFFF_FFFFUL;

@@ -3,18 +3,19 @@ using Seismic.Data.Cache;
 using Seismic.Data.IO;
 using Seismic.Data.Loading;
 using Seismic.Data.OpenFwi;
-using Seismic.Diffusion.Corruption;
 using Seismic.Diffusion.Runtime;
+using Seismic.Models;
 
 namespace Seismic.Training;
 
 /// <summary>
-/// Composes a <see cref="Trainer"/>: options (with the reference's defaults), datasets, device, logging and progress.
-/// Everything is validated in <see cref="Build"/>, before any training starts.
+/// Composes a <see cref="Trainer"/>: options (with the reference's defaults), datasets, logging and progress.
+/// Everything is validated once in <see cref="Build"/>, before any training starts; what <see cref="Build"/> opens is
+/// closed again when a later step fails, and otherwise owned by the trainer.
 /// </summary>
 /// <example><code>
 /// using var trainer = Trainer.CreateBuilder()
-///     .Options(o => { o.DatasetDir = "data/flatvel-a"; o.ImageSize = 64; o.Model = "i2sb_small_cond"; })
+///     .Options(new TrainingOptions { Data = new DataOptions { DatasetDir = "data/flatvel-a" }, Model = new ModelSpec { ImageSize = 64 } })
 ///     .Logger(logger)
 ///     .Build();
 /// var result = trainer.Run();
@@ -29,18 +30,10 @@ public sealed class TrainerBuilder
     private SeismicDataset? _val;
     private bool _withValidation = true;
 
-    /// <summary>Replaces the options object.</summary>
+    /// <summary>The run's options (the reference's defaults when not called).</summary>
     public TrainerBuilder Options(TrainingOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        return this;
-    }
-
-    /// <summary>Edits the options in place.</summary>
-    public TrainerBuilder Options(Action<TrainingOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        configure(_options);
         return this;
     }
 
@@ -65,7 +58,7 @@ public sealed class TrainerBuilder
         return this;
     }
 
-    /// <summary>Uses already built datasets instead of opening them from <see cref="TrainingOptions.DatasetDir"/>.</summary>
+    /// <summary>Uses already built datasets instead of opening them from <see cref="DataOptions.DatasetDir"/>; they stay the caller's to dispose.</summary>
     public TrainerBuilder Datasets(SeismicDataset train, SeismicDataset? val)
     {
         _train = train ?? throw new ArgumentNullException(nameof(train));
@@ -84,22 +77,19 @@ public sealed class TrainerBuilder
     /// Validates the options, opens (and if needed caches) the datasets, builds the model on the requested device and,
     /// with <see cref="TrainingOptions.ResumeFrom"/>, restores the checkpoint.
     /// </summary>
-    /// <exception cref="ArgumentException">An option is invalid, or CUDA was requested but is unavailable.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it by its path, e.g. <c>Optimization.Microbatch</c>),
+    /// the datasets do not fit the model, or CUDA was requested but is unavailable.</exception>
     /// <exception cref="RunConflictException">Another process trains in the run folder, a run exists there and neither
     /// <see cref="TrainingOptions.ResumeFrom"/> nor <see cref="TrainingOptions.Overwrite"/> is set, or the checkpoint
     /// to resume contradicts the options (every difference is listed).</exception>
     public Trainer Build()
     {
-        var o = _options.Clone();
+        var o = _options;
         o.Validate();
-        if (!CorruptionPresets.Names.Contains(o.Corrupt))
-            throw new ArgumentException($"Corrupt '{o.Corrupt}' is unknown; valid: {string.Join(", ", CorruptionPresets.Names)}");
         var device = TorchRuntime.ResolveDevice(o.Device);
-        var corruption = CorruptionPresets.Create(o.Corrupt);
 
         // One writer per run folder, and never a silent replacement of an existing run.
-        var runLock = RunLock.Acquire(o.RunDir);
-        Trainer? trainer = null;
+        var opened = new List<IDisposable> { RunLock.Acquire(o.RunDir) };
         try
         {
             var latest = Path.Combine(o.RunDir, Trainer.CheckpointFileName);
@@ -108,36 +98,39 @@ public sealed class TrainerBuilder
                 throw new RunConflictException(
                     $"{o.RunDir} already holds a run ({latest}); give ResumeFrom to resume it, Overwrite to replace it, or another Name");
 
-            var train = _train ?? OpenSplit(o, DatasetSplit.Train);
-            var val = _train is not null ? _val : _withValidation && o.ValBatches > 0 ? OpenSplit(o, DatasetSplit.Val) : null;
-            if (train.ImageSize != o.ImageSize)
-                throw new ArgumentException($"The training dataset has image size {train.ImageSize} but ImageSize is {o.ImageSize}");
-            if (train.Count < o.Microbatch)
-                throw new ArgumentException($"The training split has {train.Count} samples, fewer than Microbatch {o.Microbatch}");
+            bool ownsDatasets = _train is null;
+            var train = _train ?? Open(opened, o, DatasetSplit.Train);
+            var val = !ownsDatasets ? _val : _withValidation && o.Schedule.ValBatches > 0 ? Open(opened, o, DatasetSplit.Val) : null;
+            if (train.ImageSize != o.Model.ImageSize)
+                throw new ArgumentException($"The training dataset has image size {train.ImageSize} but Model.ImageSize is {o.Model.ImageSize}");
+            if (train.Count < o.Optimization.Microbatch)
+                throw new ArgumentException($"The training split has {train.Count} samples, fewer than Optimization.Microbatch {o.Optimization.Microbatch}");
 
-            var model = BridgeModel.Create(o, device);
-            trainer = new Trainer(o, model, train, _withValidation ? val : null, corruption, _logger, _progress, ownsDatasets: _train is null, runLock);
+            var model = BridgeModel.CreateValidated(o.Model, device, o.Seed, o.Optimization.EmaDecay);
+            opened.Add(model);
+            var trainer = new Trainer(o, model, train, _withValidation ? val : null, _logger, _progress, ownsDatasets, (RunLock)opened[0]);
+            opened = [trainer]; // from here the trainer owns the lock, the model and the datasets it was given to own
             if (o.ResumeFrom is { } ckpt) trainer.LoadCheckpoint(ckpt);
             return trainer;
         }
         catch
         {
-            if (trainer is not null) trainer.Dispose();
-            else runLock.Dispose();
+            for (int i = opened.Count - 1; i >= 0; i--) opened[i].Dispose();
             throw;
         }
     }
 
-    private SeismicDataset OpenSplit(TrainingOptions o, DatasetSplit split)
+    private SeismicDataset Open(List<IDisposable> opened, TrainingOptions o, DatasetSplit split)
     {
         var builder = SeismicDataset.Builder()
-            .FromDirectory(o.DatasetDir)
-            .Dataset(o.DatasetName)
+            .FromDirectory(o.Data.DatasetDir)
+            .Dataset(o.Model.Dataset)
             .Split(split)
-            .ImageSize(o.ImageSize)
+            .ImageSize(o.Model.ImageSize)
             .Progress(_cacheProgress);
-        if (o.CacheDir is not null) builder.CacheDirectory(Path.Combine(o.CacheDir, split.FolderName()));
-        if (o.DataConfigPath is not null) builder.Config(o.DataConfigPath);
-        return builder.Build();
+        if (o.Data.CacheDir is not null) builder.CacheDirectory(Path.Combine(o.Data.CacheDir, split.FolderName()));
+        var dataset = builder.Build();
+        opened.Add(dataset);
+        return dataset;
     }
 }

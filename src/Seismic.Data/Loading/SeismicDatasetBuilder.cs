@@ -17,6 +17,7 @@ public sealed class SeismicDatasetBuilder
 {
     private string? _directory;
     private string? _dataset;
+    private OpenFwiDatasetInfo? _info;
     private DatasetSplit _split = DatasetSplit.Train;
     private int _imageSize = 256;
     private string? _cacheDirectory;
@@ -30,7 +31,10 @@ public sealed class SeismicDatasetBuilder
     public SeismicDatasetBuilder FromDirectory(string directory) { _directory = directory; return this; }
 
     /// <summary>The dataset name, e.g. <c>FlatVel_A</c> or <c>flatvel-a</c>, looked up in the config. Required.</summary>
-    public SeismicDatasetBuilder Dataset(string name) { _dataset = name; return this; }
+    public SeismicDatasetBuilder Dataset(string name) { _dataset = name; _info = null; return this; }
+
+    /// <summary>The dataset with its bounds given directly (e.g. a trained model's <c>ModelSpec.Dataset</c>); no config lookup.</summary>
+    public SeismicDatasetBuilder Dataset(OpenFwiDatasetInfo dataset) { _info = dataset ?? throw new ArgumentNullException(nameof(dataset)); _dataset = dataset.Key; return this; }
 
     /// <summary>The split to read. The default value is <see cref="DatasetSplit.Train"/>.</summary>
     public SeismicDatasetBuilder Split(DatasetSplit split) { _split = split; return this; }
@@ -101,6 +105,6 @@ public sealed class SeismicDatasetBuilder
         if (string.IsNullOrWhiteSpace(_dataset)) throw new InvalidOperationException("Dataset(...) is required: a dataset name such as FlatVel_A.");
         if (!Directory.Exists(_directory)) throw new DirectoryNotFoundException($"{_directory}: dataset folder not found");
         SampleTransform.ValidateImageSize(_imageSize);
-        return (_directory, _config[_dataset]);
+        return (_directory, _info ?? _config[_dataset]);
     }
 }

@@ -12,71 +12,41 @@ public enum BridgeParameterization
 
 /// <summary>
 /// Options of the I2SB bridge: the schedule, the network time input and the parameterisation. Every property has the
-/// reference's default; <see cref="Validate"/> runs when a <see cref="Bridge"/> is built.
+/// reference's default; the record is immutable (variations with <c>with</c>). <see cref="Validate"/> runs when a
+/// <see cref="Bridge"/> is built.
 /// </summary>
-public sealed class BridgeOptions
+public sealed record BridgeOptions
 {
     /// <summary>Number of discrete steps N (even). The default value is 1000.</summary>
-    public int Interval { get; set; } = BridgeSchedule.DefaultInterval;
+    public int Interval { get; init; } = BridgeSchedule.DefaultInterval;
 
     /// <summary>beta_max of the schedule (positive). The default value is 0.3.</summary>
-    public double BetaMax { get; set; } = BridgeSchedule.DefaultBetaMax;
+    public double BetaMax { get; init; } = BridgeSchedule.DefaultBetaMax;
 
     /// <summary>Start of the network time range (affects only the time input). The default value is 1e-4.</summary>
-    public double T0 { get; set; } = 1e-4;
+    public double T0 { get; init; } = 1e-4;
 
     /// <summary>End of the network time range (affects only the time input). The default value is 1.0.</summary>
-    public double T { get; set; } = 1.0;
+    public double T { get; init; } = 1.0;
 
     /// <summary>What the network predicts. The default value is <see cref="BridgeParameterization.NoiseLike"/>.</summary>
-    public BridgeParameterization Parameterization { get; set; } = BridgeParameterization.NoiseLike;
+    public BridgeParameterization Parameterization { get; init; } = BridgeParameterization.NoiseLike;
 
     /// <summary>
     /// The reference's <c>--ot-ode</c>: drop the noise term from q_sample (training) and from every posterior step
     /// (sampling). The default value is false (the SDE bridge).
     /// </summary>
-    public bool OtOde { get; set; }
+    public bool OtOde { get; init; }
 
-    /// <summary>Sets <see cref="Parameterization"/> to <see cref="BridgeParameterization.PredX0"/> when <paramref name="value"/> is true.</summary>
-    /// <returns>This instance, for chaining.</returns>
-    public BridgeOptions WithPredX0(bool value = true)
-    {
-        Parameterization = value ? BridgeParameterization.PredX0 : BridgeParameterization.NoiseLike;
-        return this;
-    }
-
-    /// <summary>Sets <see cref="OtOde"/>.</summary>
-    /// <returns>This instance, for chaining.</returns>
-    public BridgeOptions WithOtOde(bool value = true)
-    {
-        OtOde = value;
-        return this;
-    }
-
-    /// <summary>Sets <see cref="Interval"/> and <see cref="BetaMax"/>.</summary>
-    /// <returns>This instance, for chaining.</returns>
-    public BridgeOptions WithSchedule(int interval, double betaMax)
-    {
-        Interval = interval;
-        BetaMax = betaMax;
-        return this;
-    }
-
-    /// <summary>Sets the network time range <see cref="T0"/>..<see cref="T"/>.</summary>
-    /// <returns>This instance, for chaining.</returns>
-    public BridgeOptions WithTimeRange(double t0, double t)
-    {
-        T0 = t0;
-        T = t;
-        return this;
-    }
+    /// <summary>The largest <see cref="Interval"/> accepted (the reference uses 1000; the schedule keeps several arrays of this length).</summary>
+    public const int MaxInterval = 1_000_000;
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
     public void Validate()
     {
-        if (Interval < 2 || Interval % 2 != 0)
-            throw new ArgumentException($"BridgeOptions.Interval must be an even number >= 2; got {Interval}.");
+        if (Interval < 2 || Interval % 2 != 0 || Interval > MaxInterval)
+            throw new ArgumentException($"BridgeOptions.Interval must be an even number in [2, {MaxInterval}]; got {Interval}.");
         if (!(BetaMax > 0) || !double.IsFinite(BetaMax))
             throw new ArgumentException($"BridgeOptions.BetaMax must be a positive finite number; got {BetaMax}.");
         if (!double.IsFinite(T0) || !double.IsFinite(T) || !(T > T0))

@@ -4,29 +4,29 @@ using static TorchSharp.torch;
 
 namespace Seismic.Diffusion.Corruption;
 
-/// <summary>Options of <see cref="GaussianMixtureBlur"/>. Defaults are those of the <c>blur-openfwi_custom</c> preset.</summary>
-public sealed class GaussianMixtureBlurOptions
+/// <summary>Options of <see cref="GaussianMixtureBlur"/> (immutable; variations with <c>with</c>). Defaults are those of the <c>blur-openfwi_custom</c> preset.</summary>
+public sealed record GaussianMixtureBlurOptions
 {
     /// <summary>Smallest blur standard deviation in pixels (inclusive, >= 0). The default value is 8.</summary>
-    public int SigmaFloor { get; set; } = 8;
+    public int SigmaFloor { get; init; } = 8;
 
     /// <summary>Largest blur standard deviation in pixels (inclusive, >= <see cref="SigmaFloor"/>). The default value is 24.</summary>
-    public int SigmaCeil { get; set; } = 24;
+    public int SigmaCeil { get; init; } = 24;
 
     /// <summary>Lower end of the noise weight lambda = floor + ceil U[0, 1). The default value is 0.</summary>
-    public double NoiseFloor { get; set; }
+    public double NoiseFloor { get; init; }
 
     /// <summary>Width of the noise weight range (lambda is below floor + ceil). The default value is 0.3.</summary>
-    public double NoiseCeil { get; set; } = 0.3;
+    public double NoiseCeil { get; init; } = 0.3;
 
     /// <summary>
     /// Run the operator in [0, 1] space (README state): <c>x' = (x + 1)/2</c>, corrupt (including the clip to [-1, 1]),
     /// then <c>2 y - 1</c>. False runs it directly in [-1, 1] (the later presets). The default value is true.
     /// </summary>
-    public bool UnitInterval { get; set; } = true;
+    public bool UnitInterval { get; init; } = true;
 
     /// <summary>Kernel truncation in standard deviations. The default value is 4.</summary>
-    public double Truncate { get; set; } = GaussianSmoothing.DefaultTruncate;
+    public double Truncate { get; init; } = GaussianSmoothing.DefaultTruncate;
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
@@ -41,8 +41,6 @@ public sealed class GaussianMixtureBlurOptions
         if (!(Truncate > 0) || !double.IsFinite(Truncate))
             throw new ArgumentException($"GaussianMixtureBlurOptions.Truncate must be a positive finite number; got {Truncate}.");
     }
-
-    internal GaussianMixtureBlurOptions Clone() => (GaussianMixtureBlurOptions)MemberwiseClone();
 }
 
 /// <summary>One random draw of <see cref="GaussianMixtureBlur"/>: the blur width and the noise weight.</summary>
@@ -65,14 +63,14 @@ public sealed class GaussianMixtureBlur : ICorruption
     private readonly GaussianMixtureBlurOptions _options;
 
     /// <summary>Creates the operator.</summary>
-    /// <param name="options">The options; null for the <c>blur-openfwi_custom</c> defaults. Validated and copied here.</param>
+    /// <param name="options">The options; null for the <c>blur-openfwi_custom</c> defaults. Validated here.</param>
     /// <param name="name">A name for logs; null gives a descriptive one.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public GaussianMixtureBlur(GaussianMixtureBlurOptions? options = null, string? name = null)
     {
         options ??= new GaussianMixtureBlurOptions();
         options.Validate();
-        _options = options.Clone();
+        _options = options;
         Name = name ?? $"blur(sigma {_options.SigmaFloor}-{_options.SigmaCeil}, noise {_options.NoiseFloor}+{_options.NoiseCeil})";
     }
 

@@ -3,48 +3,48 @@ using System.Runtime.InteropServices;
 namespace Seismic.Diffusion.Runtime;
 
 /// <summary>
-/// libtorch's process-wide kernel switches, which TorchSharp does not bind (at::globalContext()). oneDNN stays on:
-/// the one layer shape its convolution mishandles on some CPUs is avoided inside the models (Seismic.Models'
-/// block-aligned convolution, docs/troubleshooting.md). <c>SEISMIC_I2SB_ONEDNN=0</c> is the escape hatch that turns
-/// oneDNN off everywhere. NNPACK is always off: it prints a warning per convolution on CPUs it does not support and is
-/// never faster here.
+/// libtorch's process-wide kernel switches, which TorchSharp does not bind (at::globalContext()). Nothing here runs
+/// unless an application asks (<see cref="TorchRuntime.ConfigureKernels"/>, <see cref="TorchRuntime.OneDnnEnabled"/>).
 /// </summary>
 internal static class OneDnnGuard
 {
-    /// <summary>0: never use libtorch's oneDNN kernels on the CPU.</summary>
-    public const string Variable = "SEISMIC_I2SB_ONEDNN";
-
-    private static int _applied;
-
     /// <summary>Whether libtorch's switches can be reached (x86-64 Linux with the libtorch this library is built for).</summary>
-    public static bool Available { get; private set; }
+    public static bool Available => Probe.Value;
 
-    public static void Apply()
+    private static readonly Lazy<bool> Probe = new(() =>
     {
-        if (Interlocked.Exchange(ref _applied, 1) == 1) return;
-        if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux()) return;
+        if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux()) return false;
         try
         {
-            SetUserEnabledNnpack(GlobalContext(), false);
-            Available = true;
-            if (Environment.GetEnvironmentVariable(Variable) == "0") SetUserEnabledMkldnn(GlobalContext(), false);
+            _ = UserEnabledMkldnn(GlobalContext());
+            return true;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            // Another libtorch build: leave its switches as they are.
+            return false; // another libtorch build: its switches cannot be reached
         }
-    }
+    });
 
     public static bool OneDnnEnabled
     {
         get => Available && UserEnabledMkldnn(GlobalContext());
         set
         {
-            if (!Available) throw new PlatformNotSupportedException("libtorch's oneDNN switch is reachable only on x86-64 Linux.");
+            Require();
             SetUserEnabledMkldnn(GlobalContext(), value);
         }
     }
 
+    public static void SetNnpack(bool enabled)
+    {
+        Require();
+        SetUserEnabledNnpack(GlobalContext(), enabled);
+    }
+
+    private static void Require()
+    {
+        if (!Available) throw new PlatformNotSupportedException("libtorch's kernel switches are reachable only on x86-64 Linux.");
+    }
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
     private static extern IntPtr GlobalContext();
 

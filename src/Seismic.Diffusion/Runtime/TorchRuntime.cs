@@ -5,8 +5,8 @@ namespace Seismic.Diffusion.Runtime;
 /// <summary>
 /// Checks that libtorch can be loaded and chooses devices. TorchSharp reports a missing native prerequisite as a
 /// bare <see cref="TypeInitializationException"/> on the first tensor; this turns it into a message that names
-/// the cause and the fix. On first use it also turns NNPACK off, and oneDNN off when the process was started with
-/// <c>SEISMIC_I2SB_ONEDNN=0</c> (see <see cref="OneDnnEnabled"/>).
+/// the cause and the fix. It changes no libtorch setting unless asked: <see cref="ConfigureKernels"/> and
+/// <see cref="OneDnnEnabled"/> are the explicit, process-wide switches an application sets once at start-up.
 /// </summary>
 public static class TorchRuntime
 {
@@ -19,10 +19,23 @@ public static class TorchRuntime
     }
 
     /// <summary>
+    /// Applies <paramref name="settings"/> to libtorch's process-wide CPU kernel switches (every thread, every model).
+    /// Applications call it once at start-up, e.g. with <see cref="KernelSettings.FromEnvironment"/>; the libraries never do.
+    /// Does nothing on platforms where the switches cannot be reached (not x86-64 Linux).
+    /// </summary>
+    public static void ConfigureKernels(KernelSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        EnsureAvailable();
+        if (!OneDnnGuard.Available) return;
+        OneDnnGuard.SetNnpack(settings.Nnpack);
+        OneDnnGuard.OneDnnEnabled = settings.OneDnn;
+    }
+
+    /// <summary>
     /// libtorch's oneDNN CPU kernels, process-wide (PyTorch's <c>torch.backends.mkldnn.enabled</c>). On by default, also
     /// for training: the models avoid the layer shape whose oneDNN gradients are wrong on some CPUs
-    /// (docs/troubleshooting.md). Starting the process with <c>SEISMIC_I2SB_ONEDNN=0</c> turns them off. Setting this
-    /// affects every thread; it is meant for diagnostics and comparisons.
+    /// (docs/troubleshooting.md). Setting this affects every thread; it is meant for diagnostics and comparisons.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">Set on a platform where the switch cannot be reached (not x86-64 Linux).</exception>
     public static bool OneDnnEnabled
@@ -86,7 +99,6 @@ public static class TorchRuntime
         try
         {
             using var probe = torch.zeros(1);
-            OneDnnGuard.Apply();
             return null;
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
@@ -111,6 +123,25 @@ public static class TorchRuntime
         return "libtorch could not be loaded. Check that the application references a libtorch backend package " +
                "(libtorch-cpu-linux-x64 or TorchSharp-cuda-linux) and that libstdc++ provides GLIBCXX_3.4.32. Detail: " + detail;
     }
+}
+
+/// <summary>libtorch's process-wide CPU kernel switches (see <see cref="TorchRuntime.ConfigureKernels"/>).</summary>
+public sealed record KernelSettings
+{
+    /// <summary>The environment variable that <see cref="FromEnvironment"/> reads: <c>0</c> turns oneDNN off.</summary>
+    public const string OneDnnVariable = "SEISMIC_I2SB_ONEDNN";
+
+    /// <summary>Use oneDNN's convolution kernels (libtorch's default). The default value is true.</summary>
+    public bool OneDnn { get; init; } = true;
+
+    /// <summary>
+    /// Use NNPACK's convolution kernels. The default value is false: NNPACK prints a warning per convolution on CPUs it
+    /// does not support and was never faster here (docs/benchmarks.md).
+    /// </summary>
+    public bool Nnpack { get; init; }
+
+    /// <summary>The defaults, with oneDNN off when the process was started with <c>SEISMIC_I2SB_ONEDNN=0</c> (the escape hatch of docs/troubleshooting.md).</summary>
+    public static KernelSettings FromEnvironment() => new() { OneDnn = Environment.GetEnvironmentVariable(OneDnnVariable) != "0" };
 }
 
 /// <summary>libtorch (TorchSharp's native library) cannot be loaded; the message says why and how to fix it.</summary>

@@ -23,7 +23,7 @@ public sealed class BridgeSampler
     /// <summary>Creates a sampler.</summary>
     /// <param name="bridge">The bridge (schedule, parameterisation, OT-ODE setting); not owned.</param>
     /// <param name="network">The network to call; not owned.</param>
-    /// <param name="options">Sampling options; null for the reference defaults. Validated and copied here.</param>
+    /// <param name="options">Sampling options; null for the reference defaults. Validated here.</param>
     /// <exception cref="ArgumentException">An option is out of range for the bridge's schedule.</exception>
     public BridgeSampler(Bridge bridge, IBridgeNetwork network, SamplerOptions? options = null)
     {
@@ -31,7 +31,7 @@ public sealed class BridgeSampler
         _network = network ?? throw new ArgumentNullException(nameof(network));
         options ??= new SamplerOptions();
         options.Validate(bridge.Interval);
-        _options = options.Clone();
+        _options = options;
         Steps = bridge.Schedule.StepGrid(Nfe);
     }
 

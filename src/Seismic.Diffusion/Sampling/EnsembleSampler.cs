@@ -32,9 +32,7 @@ public sealed class EnsembleSampler
         ensemble ??= new EnsembleOptions();
         ensemble.Validate();
         _ensemble = ensemble;
-        var options = (sampler ?? new SamplerOptions()).Clone();
-        options.LogCount = 0;
-        _sampler = new BridgeSampler(bridge, network, options);
+        _sampler = new BridgeSampler(bridge, network, (sampler ?? new SamplerOptions()) with { LogCount = 0 });
     }
 
     /// <summary>Members per input.</summary>

@@ -11,81 +11,40 @@ public enum GuidanceFormula
 }
 
 /// <summary>
-/// Options of <see cref="BridgeSampler"/> (SPEC 4). Every property has the reference's default;
-/// <see cref="Validate"/> runs when a sampler is built.
+/// Options of <see cref="BridgeSampler"/> (docs/diffusion.md, "Sampling"). Immutable: every property has the reference's
+/// default; make variations with <c>with</c> (<c>options with { Nfe = 5 }</c>). <see cref="Validate"/> runs when a sampler is built.
 /// </summary>
-public sealed class SamplerOptions
+public sealed record SamplerOptions
 {
     /// <summary>
     /// Number of network evaluations (steps of the reversed grid), 1 to N-1; each is one network call, two with guidance.
     /// The default value is null, meaning N-1 (999 for the default schedule), as in the reference.
     /// </summary>
-    public int? Nfe { get; set; }
+    public int? Nfe { get; init; }
 
     /// <summary>Clamp x0_hat to [-1, 1] at every step (the reference's <c>--clip-denoise</c>). The default value is false.</summary>
-    public bool ClipDenoise { get; set; }
+    public bool ClipDenoise { get; init; }
 
     /// <summary>
     /// Guidance weight w. 0 (the default) means no guidance: one conditional call per step, whatever
     /// <see cref="Formula"/> says. Guidance needs a condition; without one every call is unconditional.
     /// </summary>
-    public double GuidanceScale { get; set; }
+    public double GuidanceScale { get; init; }
 
     /// <summary>How guided outputs are combined. The default value is <see cref="GuidanceFormula.Classic"/> (README state).</summary>
-    public GuidanceFormula Formula { get; set; } = GuidanceFormula.Classic;
+    public GuidanceFormula Formula { get; init; } = GuidanceFormula.Classic;
 
     /// <summary>
     /// Sample without posterior noise even when the bridge is stochastic (the later upstream switch for SDE-trained
     /// models). An OT-ODE bridge (<see cref="Bridge.OtOde"/>) is always deterministic. The default value is false.
     /// </summary>
-    public bool Deterministic { get; set; }
+    public bool Deterministic { get; init; }
 
     /// <summary>
     /// Number of trajectory states to log (x and x0_hat at evenly spaced grid points, always including the final
     /// state); capped at the NFE. The default value is 0 (no trajectory); the reference logs 10.
     /// </summary>
-    public int LogCount { get; set; }
-
-    /// <summary>Sets <see cref="Nfe"/>.</summary>
-    /// <returns>This instance, for chaining.</returns>
-    public SamplerOptions WithNfe(int? nfe)
-    {
-        Nfe = nfe;
-        return this;
-    }
-
-    /// <summary>Sets <see cref="GuidanceScale"/> and <see cref="Formula"/>.</summary>
-    /// <returns>This instance, for chaining.</returns>
-    public SamplerOptions WithGuidance(double scale, GuidanceFormula formula = GuidanceFormula.Classic)
-    {
-        GuidanceScale = scale;
-        Formula = formula;
-        return this;
-    }
-
-    /// <summary>Sets <see cref="ClipDenoise"/>.</summary>
-    /// <returns>This instance, for chaining.</returns>
-    public SamplerOptions WithClipDenoise(bool value = true)
-    {
-        ClipDenoise = value;
-        return this;
-    }
-
-    /// <summary>Sets <see cref="Deterministic"/>.</summary>
-    /// <returns>This instance, for chaining.</returns>
-    public SamplerOptions WithDeterministic(bool value = true)
-    {
-        Deterministic = value;
-        return this;
-    }
-
-    /// <summary>Sets <see cref="LogCount"/>.</summary>
-    /// <returns>This instance, for chaining.</returns>
-    public SamplerOptions WithTrajectory(int logCount)
-    {
-        LogCount = logCount;
-        return this;
-    }
+    public int LogCount { get; init; }
 
     /// <summary>Checks every option against a schedule of <paramref name="interval"/> steps.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
@@ -100,6 +59,4 @@ public sealed class SamplerOptions
         if (LogCount < 0)
             throw new ArgumentException($"SamplerOptions.LogCount must be >= 0; got {LogCount}.");
     }
-
-    internal SamplerOptions Clone() => (SamplerOptions)MemberwiseClone();
 }

@@ -3,8 +3,8 @@ namespace Seismic.Models;
 /// <summary>
 /// The configuration of an <see cref="AdmUNet"/>: every field of the reference's ADM U-Net (guided diffusion) config,
 /// with the reference defaults, named presets, and validation. Options are plain settable properties; start from a
-/// preset (<see cref="Preset(string)"/>) or <c>new AdmUNetOptions()</c> and change fields with object initialisers,
-/// <c>with</c> expressions or the fluent <c>With*</c> methods. Validation runs once, when the network is built
+/// preset (<see cref="Preset(string)"/>, <see cref="ModelPreset"/>) or <c>new AdmUNetOptions()</c> and change fields with object
+/// initialisers or <c>with</c> expressions. Validation runs once, when the network is built
 /// (<see cref="Validate"/>).
 /// </summary>
 /// <example>
@@ -54,9 +54,8 @@ public sealed record AdmUNetOptions
     /// <summary>Whether down/up-sampling uses a learned 3x3 convolution (strided conv down; nearest x2 then conv up) instead of average pooling / plain nearest upsampling. The default value is true.</summary>
     public bool ConvResample { get; init; } = true;
 
-    /// <summary>The names accepted by <see cref="Preset(string)"/>.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } =
-        ["unet_ch32", "unet_ch64", "i2sb_small", "i2sb_small_cond", "i2sb_large", "i2sb_large_cond"];
+    /// <summary>The names accepted by <see cref="Preset(string)"/> (those of <see cref="ModelPreset.All"/>).</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = [.. ModelPreset.All.Select(p => p.Name)];
 
     /// <summary>The reference <c>unet_ch32</c> config: 32 channels, mult (1,2,4,8), 2 res blocks, attention at 16 and 8, 4 heads, 6 in / 1 out; 15,852,481 parameters.</summary>
     public static AdmUNetOptions UnetCh32 => new();
@@ -100,51 +99,17 @@ public sealed record AdmUNetOptions
 
     /// <summary>Returns a fresh copy of the named preset (case-insensitive; see <see cref="PresetNames"/>).</summary>
     /// <exception cref="ArgumentException">The name is not a known preset; the message lists the valid names.</exception>
-    public static AdmUNetOptions Preset(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return name.Trim().ToLowerInvariant() switch
-        {
-            "unet_ch32" => UnetCh32,
-            "unet_ch64" => UnetCh64,
-            "i2sb_small" => I2sbSmall,
-            "i2sb_small_cond" => I2sbSmallCond,
-            "i2sb_large" => I2sbLarge,
-            "i2sb_large_cond" => I2sbLargeCond,
-            _ => throw new ArgumentException(
-                $"Unknown U-Net preset '{name}'. Valid presets: {string.Join(", ", PresetNames)}.", nameof(name)),
-        };
-    }
+    public static AdmUNetOptions Preset(string name) => ModelPreset.Parse(name).Network;
 
-    /// <summary>Returns a copy with <see cref="InChannels"/> and <see cref="OutChannels"/> set.</summary>
-    public AdmUNetOptions WithChannels(int inChannels, int outChannels) => this with { InChannels = inChannels, OutChannels = outChannels };
 
-    /// <summary>Returns a copy with <see cref="ModelChannels"/> set.</summary>
-    public AdmUNetOptions WithModelChannels(int modelChannels) => this with { ModelChannels = modelChannels };
 
-    /// <summary>Returns a copy with <see cref="ChannelMult"/> set.</summary>
-    public AdmUNetOptions WithChannelMult(params int[] channelMult) => this with { ChannelMult = channelMult };
 
-    /// <summary>Returns a copy with <see cref="NumResBlocks"/> set.</summary>
-    public AdmUNetOptions WithNumResBlocks(int numResBlocks) => this with { NumResBlocks = numResBlocks };
 
-    /// <summary>Returns a copy with <see cref="AttentionResolutions"/> (downsample factors) set.</summary>
-    public AdmUNetOptions WithAttentionResolutions(params int[] downsampleFactors) => this with { AttentionResolutions = downsampleFactors };
 
-    /// <summary>Returns a copy with <see cref="NumHeads"/> and <see cref="NumHeadChannels"/> set.</summary>
-    public AdmUNetOptions WithHeads(int numHeads, int numHeadChannels = -1) => this with { NumHeads = numHeads, NumHeadChannels = numHeadChannels };
 
-    /// <summary>Returns a copy with <see cref="Dropout"/> set.</summary>
-    public AdmUNetOptions WithDropout(double dropout) => this with { Dropout = dropout };
 
-    /// <summary>Returns a copy with <see cref="GroupNormGroups"/> set.</summary>
-    public AdmUNetOptions WithGroupNormGroups(int groups) => this with { GroupNormGroups = groups };
 
-    /// <summary>Returns a copy with <see cref="UseScaleShiftNorm"/> set.</summary>
-    public AdmUNetOptions WithScaleShiftNorm(bool useScaleShiftNorm) => this with { UseScaleShiftNorm = useScaleShiftNorm };
 
-    /// <summary>Returns a copy with <see cref="ConvResample"/> set.</summary>
-    public AdmUNetOptions WithConvResample(bool convResample) => this with { ConvResample = convResample };
 
     /// <summary>The factor by which the input's height and width must be divisible: 2^(levels - 1).</summary>
     public int SizeDivisor => 1 << Math.Max(0, ChannelMult.Count - 1);

@@ -1,4 +1,4 @@
-using Seismic.Training.Evaluation;
+using Seismic.Models.Evaluation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -46,7 +46,7 @@ public class TorchRuntimeTests
     {
         TorchRuntime.EnsureAvailable();
         if (!OneDnnGuard.Available) return; // not x86-64 Linux: libtorch's own default applies
-        bool escapeHatch = Environment.GetEnvironmentVariable(OneDnnGuard.Variable) == "0";
+        bool escapeHatch = Environment.GetEnvironmentVariable(KernelSettings.OneDnnVariable) == "0";
         Assert.Equal(!escapeHatch, TorchRuntime.OneDnnEnabled);
     }
 

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Seismic.Training.Checkpoints;
+namespace Seismic.Models.Checkpoints;
 
 /// <summary>
 /// A minimal, documented serialisation of named tensors for checkpoint sections: int32 count, then per tensor a

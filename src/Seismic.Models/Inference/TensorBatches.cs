@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Seismic.Training;
+namespace Seismic.Models;
 
 /// <summary>Where loader batches (float arrays) become tensors.</summary>
 internal static class TensorBatches

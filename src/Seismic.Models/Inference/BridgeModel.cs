@@ -1,31 +1,32 @@
-using System.Text.Json;
+using Seismic.Data;
 using Seismic.Diffusion;
 using Seismic.Diffusion.Runtime;
 using Seismic.Diffusion.Sampling;
-using Seismic.Models;
-using Seismic.Training.Checkpoints;
+using Seismic.Models.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Seismic.Training;
+namespace Seismic.Models;
 
 /// <summary>
-/// Everything a trained bridge needs to sample: the bridge (schedule and tensor operations), the network, its EMA
-/// weights and the device, assembled from <see cref="TrainingOptions"/> or loaded from a checkpoint.
+/// A trained (or freshly initialised) bridge, ready to sample: the <see cref="ModelSpec"/>, the bridge (schedule and
+/// tensor operations), the network, its EMA weights and the device. Load one with <see cref="Load"/> (a checkpoint of
+/// this library) or <see cref="Create"/> + <see cref="LoadPyTorchStateDict"/> (the reference's weights). Needs only
+/// Seismic.Data, Seismic.Diffusion and Seismic.Models. The caller owns it and disposes it.
 /// </summary>
 public sealed class BridgeModel : IDisposable
 {
-    private BridgeModel(TrainingOptions options, Device device, Bridge bridge, BridgeNetwork network, Ema ema)
+    private BridgeModel(ModelSpec spec, Device device, Bridge bridge, BridgeNetwork network, Ema ema)
     {
-        Options = options;
+        Spec = spec;
         Device = device;
         Bridge = bridge;
         Network = network;
         Ema = ema;
     }
 
-    /// <summary>The options the model was built from (bridge, model preset, EMA decay).</summary>
-    public TrainingOptions Options { get; }
+    /// <summary>What the model is: network, bridge, corruption, dataset normalisation and image size.</summary>
+    public ModelSpec Spec { get; }
 
     /// <summary>The device holding the network.</summary>
     public Device Device { get; }
@@ -42,45 +43,71 @@ public sealed class BridgeModel : IDisposable
     /// <summary>True when the network takes the seismic condition.</summary>
     public bool IsConditional => Network.IsConditional;
 
-    /// <summary>Builds a freshly initialised model (seeded by <see cref="TrainingOptions.Seed"/>) on <paramref name="device"/>.</summary>
-    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
-    public static BridgeModel Create(TrainingOptions options, Device device)
+    /// <summary>
+    /// Builds a freshly initialised model on <paramref name="device"/>. The weights are drawn from
+    /// <paramref name="initSeed"/> (same seed, same weights); torch's global generator is left as it was.
+    /// </summary>
+    /// <param name="spec">What to build; validated here.</param>
+    /// <param name="device">The device (see <see cref="TorchRuntime.ResolveDevice"/>).</param>
+    /// <param name="initSeed">Seed of the weight initialisation.</param>
+    /// <param name="emaDecay">Decay of the EMA (it matters only for training). The default value is 0.99, the reference's.</param>
+    /// <exception cref="ArgumentException">A value of the spec is invalid (the message names it).</exception>
+    public static BridgeModel Create(ModelSpec spec, Device device, Seed initSeed, double emaDecay = 0.99)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        TorchRuntime.EnsureAvailable();
-        var bridgeOptions = new BridgeOptions
-        {
-            Interval = options.Interval,
-            BetaMax = options.BetaMax,
-            T0 = options.T0,
-            T = options.T,
-            Parameterization = options.PredX0 ? BridgeParameterization.PredX0 : BridgeParameterization.NoiseLike,
-            OtOde = options.OtOde,
-        };
-        bridgeOptions.Validate();
-        var unetOptions = options.Network ?? AdmUNetOptions.Preset(options.Model);
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        return CreateValidated(spec, device, initSeed, emaDecay);
+    }
 
-        manual_seed(options.Seed);
-        var bridge = new Bridge(bridgeOptions, device);
-        var network = new BridgeNetwork(new AdmUNet(unetOptions), bridge.Schedule.NoiseLevels(options.T0, options.T));
+    /// <summary><see cref="Create"/> for a spec validated by the caller (the trainer validates all its options once).</summary>
+    internal static BridgeModel CreateValidated(ModelSpec spec, Device device, Seed initSeed, double emaDecay)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        TorchRuntime.EnsureAvailable();
+        var bridge = new Bridge(spec.Bridge, device);
+        BridgeNetwork network;
+        // Module constructors draw from torch's global generator: seed it for the build, then put its state back.
+        var global = Generator.Default;
+        using (var saved = global.get_state())
+        {
+            global.manual_seed(initSeed.ToInt64());
+            try
+            {
+                network = new BridgeNetwork(new AdmUNet(spec.Network), bridge.Schedule.NoiseLevels(spec.Bridge.T0, spec.Bridge.T));
+            }
+            finally
+            {
+                global.set_state(saved);
+            }
+        }
         network.to(device);
-        var ema = new Ema(network, options.EmaDecay);
-        return new BridgeModel(options, device, bridge, network, ema);
+        var ema = new Ema(network, emaDecay);
+        return new BridgeModel(spec, device, bridge, network, ema);
     }
 
     /// <summary>
-    /// Loads a model for sampling from a trainer checkpoint (options, network and EMA weights).
+    /// Loads a model for sampling from a checkpoint written by Seismic.Training's trainer: its spec, network and EMA
+    /// weights. Checkpoints written before specs were stored (format 1 and early format 2) load too.
     /// </summary>
-    /// <param name="path">A checkpoint written by <see cref="Trainer"/>.</param>
-    /// <param name="device">Device request (see <see cref="TorchRuntime.ResolveDevice"/>); null picks CUDA when available.</param>
-    /// <exception cref="InvalidDataException">The file is not a usable checkpoint; the message names it.</exception>
-    public static BridgeModel FromCheckpoint(string path, string? device = null)
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="device">The device (see <see cref="TorchRuntime.ResolveDevice"/>).</param>
+    /// <exception cref="InvalidDataException">The file is not a usable checkpoint; the message names it and the section.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static BridgeModel Load(string path, Device device)
     {
         var sections = CheckpointFile.Load(path);
-        var meta = CheckpointMeta.Parse(sections.Require("meta", path), path);
-        var model = Create(meta.Options, TorchRuntime.ResolveDevice(device));
-        model.LoadWeights(sections, path);
-        return model;
+        var spec = CheckpointSpec.Read(sections, path);
+        var model = CreateValidated(spec, device, Seed.Zero, emaDecay: 0.99); // the EMA is only read, never updated
+        try
+        {
+            model.LoadWeights(sections, path);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -173,33 +200,5 @@ public sealed class BridgeModel : IDisposable
         Ema.Dispose();
         Network.Dispose();
         Bridge.Dispose();
-    }
-}
-
-/// <summary>The <c>meta</c> section of a checkpoint.</summary>
-internal sealed class CheckpointMeta
-{
-    public int Iteration { get; set; }
-    public double LearningRate { get; set; }
-    public TrainingOptions Options { get; set; } = new();
-    public List<double> Losses { get; set; } = [];
-    /// <summary>How randomness is derived, so a resumed run redraws exactly what the uninterrupted one would.</summary>
-    public string RngScheme { get; set; } = Trainer.RngScheme;
-
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
-    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
-
-    public static CheckpointMeta Parse(byte[] bytes, string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<CheckpointMeta>(bytes, Json)
-                   ?? throw new InvalidDataException($"{path}: checkpoint metadata is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: checkpoint metadata is not valid JSON ({e.Message})");
-        }
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Seismic.Data.IO;
 
-namespace Seismic.Training.Evaluation;
+namespace Seismic.Models.Evaluation;
 
 /// <summary>Metrics of one set of maps at one resolution.</summary>
 /// <param name="Mae">Mean absolute error, normalised velocity (1 unit = 1500 m/s).</param>

@@ -1,4 +1,4 @@
-namespace Seismic.Training.Evaluation;
+namespace Seismic.Models.Evaluation;
 
 /// <summary>
 /// Image metrics of predicted against true velocity maps, on the normalised scale [-1, 1] (SPEC 9): one sample's

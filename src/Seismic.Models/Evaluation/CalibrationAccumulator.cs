@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Seismic.Training.Evaluation;
+namespace Seismic.Models.Evaluation;
 
 /// <summary>
 /// How well an ensemble's spread predicts its error, pixel by pixel over a split: the fraction of true values inside

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Seismic.Training.Evaluation;
+namespace Seismic.Models.Evaluation;
 
 /// <summary>
 /// MAE, MSE, RMSE and SSIM of predicted against true velocity maps as the reference computes them (SPEC 9):

@@ -2,17 +2,18 @@ using System.IO.Hashing;
 using System.Text;
 using Seismic.Data.IO;
 
-namespace Seismic.Training.Checkpoints;
+namespace Seismic.Models.Checkpoints;
 
 /// <summary>
 /// The checkpoint container: a small binary file of named sections, written atomically.
 /// <para>Layout (little-endian): the 8 ASCII bytes <c>SI2SBCKP</c>, int32 format version, int32 section count,
 /// then per section a length-prefixed UTF-8 name, an int64 byte length, the bytes and (from version 2) a uint64
-/// XxHash3 checksum of the bytes, verified on every read. Sections written by the trainer: <c>meta</c> (JSON:
-/// iteration, options, learning rate, loss history), <c>model</c>, <c>ema</c>, <c>optimizer</c> (TorchSharp's own
-/// formats). Version 1 files (no checksums) still load.</para>
+/// XxHash3 checksum of the bytes, verified on every read. Sections written by the trainer: <c>spec</c> (JSON: the
+/// <see cref="ModelSpec"/>; absent in files written before it existed), <c>meta</c> (JSON: iteration, training options,
+/// learning rate, loss history), <c>model</c>, <c>ema</c>, <c>optimizer</c> (TorchSharp's own formats). Version 1 files
+/// (no checksums) still load. Sampling reads only <c>spec</c>, <c>model</c> and <c>ema</c>.</para>
 /// </summary>
-public static class CheckpointFile
+internal static class CheckpointFile
 {
     private static readonly byte[] Magic = "SI2SBCKP"u8.ToArray();
 
@@ -94,6 +95,7 @@ public static class CheckpointFile
 
     private static string Describe(string section) => section switch
     {
+        "spec" => "model specification",
         "meta" => "iteration, options and loss history",
         "model" => "network weights",
         "ema" => "EMA weights",

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace Seismic.Training.Evaluation;
+namespace Seismic.Models.Evaluation;
 
 /// <summary>
 /// Averages metrics over a whole split, batch by batch, keeping every sample's values for a report.

@@ -4,7 +4,7 @@ using Seismic.Diffusion.Corruption;
 using Seismic.Diffusion.Sampling;
 using static TorchSharp.torch;
 
-namespace Seismic.Training.Evaluation;
+namespace Seismic.Models.Evaluation;
 
 /// <summary>One batch of an ensemble evaluation handed to a caller (to stream members to disk, draw figures). Every
 /// map is normalised; arrays are row-major.</summary>
@@ -30,7 +30,7 @@ public sealed record EnsembleBatch(int[] Indices, int Size, int Members, float[]
 /// <see cref="EvaluationOptions.BatchSize"/> is the number of network rows per call (inputs x members): a batch holds
 /// max(1, BatchSize / K) inputs, so memory stays bounded for any N and K and each batch is handed to the caller and
 /// dropped. With K = 1 the draws, and so the predictions, are exactly those of <see cref="Evaluator"/> with the same
-/// options. With <see cref="EvaluationOptions.DataMisfit"/> every member, the selected prediction and x1 are
+/// options. With a data misfit every member, the selected prediction and x1 are
 /// forward-modelled at n_grid x n_grid (about 0.15 s each on 2 cores).
 /// </remarks>
 public sealed class EnsembleEvaluator
@@ -46,40 +46,45 @@ public sealed class EnsembleEvaluator
     /// <param name="options">Sampling and data options; null for the defaults.</param>
     /// <param name="members">Members K per input.</param>
     /// <param name="selection">Which prediction is reported and handed out as <see cref="EnsembleBatch.Prediction"/>.</param>
-    /// <exception cref="ArgumentException">An option is out of range, or lowest-misfit selection without <see cref="EvaluationOptions.DataMisfit"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
     public EnsembleEvaluator(BridgeModel model, EvaluationOptions? options = null, int members = 8, EnsembleSelection selection = EnsembleSelection.Mean)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? new EvaluationOptions();
-        _options.Validate(model.Options.Interval);
+        _options.Validate(model.Bridge.Interval);
         _ensemble = new EnsembleOptions { Members = members, MaxBatch = _options.BatchSize };
         _ensemble.Validate();
         if (!Enum.IsDefined(selection)) throw new ArgumentException($"Unknown ensemble selection {selection}.", nameof(selection));
-        if (selection == EnsembleSelection.LowestMisfit && !_options.DataMisfit)
-            throw new ArgumentException("Selecting the lowest-misfit member (--select misfit) needs DataMisfit (--misfit).");
         _selection = selection;
-        _corruption = CorruptionPresets.Create(model.Options.Corrupt);
+        _corruption = model.Spec.Corruption.Create();
     }
 
     /// <summary>Inputs per batch: as many as fit <see cref="EvaluationOptions.BatchSize"/> rows, at least one.</summary>
     public int InputsPerBatch => Math.Max(1, _options.BatchSize / _ensemble.Members);
 
     /// <summary>Evaluates <paramref name="dataset"/>; reports progress as (samples done, total).</summary>
-    /// <exception cref="ArgumentException">The dataset's image size differs from the model's.</exception>
-    public EvaluationReport Evaluate(SeismicDataset dataset, IProgress<(int Done, int Total)>? progress = null,
+    /// <param name="dataset">The split to sample; not owned.</param>
+    /// <param name="misfit">Forward-model every member, the selection and x1 and report their data misfit (e.g.
+    /// <c>Seismic.Physics.Misfit.DatasetMisfit</c>); required by <see cref="EnsembleSelection.LowestMisfit"/>, null skips it.</param>
+    /// <param name="progress">Receives (samples done, total) after each batch.</param>
+    /// <param name="onBatch">Receives each batch (to stream members to disk, draw figures).</param>
+    /// <exception cref="ArgumentException">The dataset's image size differs from the model's, or lowest-misfit selection without a misfit.</exception>
+    public EvaluationReport Evaluate(SeismicDataset dataset, IDataMisfit? misfit = null, IProgress<(int Done, int Total)>? progress = null,
                                      Action<EnsembleBatch>? onBatch = null)
     {
-        Evaluator.CheckDataset(_model, _options, dataset);
+        if (_selection == EnsembleSelection.LowestMisfit && misfit is null)
+            throw new ArgumentException("Selecting the lowest-misfit member needs a data misfit.", nameof(misfit));
+        Evaluator.CheckDataset(_model, _options, dataset, misfit);
         var clock = Stopwatch.StartNew();
         int total = Math.Min(dataset.Count, _options.MaxSamples ?? int.MaxValue);
         int k = _ensemble.Members, s = dataset.ImageSize;
         var (selected, input, selectedNative, inputNative) = (new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator());
         var (mean, median, single, lowest) = (new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator());
         var calibration = new CalibrationAccumulator();
-        var physics = _options.DataMisfit ? new ModelMisfit(dataset) : null;
+        var physics = misfit;
         double memberMisfit = 0, lowestMisfit = 0, selectedMisfit = 0, inputMisfit = 0;
-        var sampler = _options.ToSamplerOptions(_model.Options);
-        using var generator = new Generator((ulong)_options.Seed, CPU);
+        var sampler = _options.SamplerFor(_model, trajectory: false);
+        using var generator = new Generator(_options.Seed.Value, CPU);
         var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = InputsPerBatch, Shuffle = false, PrefetchBatches = 0 });
         int done = 0;
         var sampling = new Stopwatch();
@@ -98,22 +103,22 @@ public sealed class EnsembleEvaluator
             sampling.Stop();
             var (truth, start) = (x0.cpu(), x1.cpu());
 
-            double[]? misfit = null;
+            double[]? memberMisfits = null;
             int[]? best = null;
             if (physics is not null)
             {
                 var native = Evaluator.Floats(Evaluator.ToNative(ensemble.Members.view(take * k, 1, s, s), _options.NativeSize));
                 int n = physics.ModelLength;
-                misfit = new double[take * k];
-                for (int r = 0; r < misfit.Length; r++) misfit[r] = physics.RelativeL2(indices[r / k], native.AsSpan(r * n, n));
-                best = ensemble.LowestMisfitMembers(misfit);
-                var pick = ensemble.Select(EnsembleSelection.LowestMisfit, misfit);
+                memberMisfits = new double[take * k];
+                for (int r = 0; r < memberMisfits.Length; r++) memberMisfits[r] = physics.RelativeL2(indices[r / k], native.AsSpan(r * n, n));
+                best = ensemble.LowestMisfitMembers(memberMisfits);
+                var pick = ensemble.Select(EnsembleSelection.LowestMisfit, memberMisfits);
                 lowest.Add(pick, truth);
-                for (int i = 0; i < take; i++) lowestMisfit += misfit[i * k + best[i]];
-                memberMisfit += misfit.Sum() / k;
+                for (int i = 0; i < take; i++) lowestMisfit += memberMisfits[i * k + best[i]];
+                memberMisfit += memberMisfits.Sum() / k;
             }
 
-            var prediction = ensemble.Select(_selection, misfit);
+            var prediction = ensemble.Select(_selection, memberMisfits);
             selected.Add(prediction, truth);
             input.Add(start, truth);
             var truthNative = Evaluator.ToNative(truth, _options.NativeSize);
@@ -133,13 +138,13 @@ public sealed class EnsembleEvaluator
                 for (int i = 0; i < take; i++)
                 {
                     // The lowest-misfit member was forward-modelled already.
-                    selectedMisfit += _selection == EnsembleSelection.LowestMisfit ? misfit![i * k + best![i]] : physics.RelativeL2(indices[i], p.AsSpan(i * n, n));
+                    selectedMisfit += _selection == EnsembleSelection.LowestMisfit ? memberMisfits![i * k + best![i]] : physics.RelativeL2(indices[i], p.AsSpan(i * n, n));
                     inputMisfit += physics.RelativeL2(indices[i], x.AsSpan(i * n, n));
                 }
             }
 
             onBatch?.Invoke(new EnsembleBatch(indices, s, k, Evaluator.Floats(truth), Evaluator.Floats(start), Evaluator.Floats(ensemble.Members),
-                                              Evaluator.Floats(ensemble.Mean), Evaluator.Floats(ensemble.Std), Evaluator.Floats(prediction), misfit));
+                                              Evaluator.Floats(ensemble.Mean), Evaluator.Floats(ensemble.Std), Evaluator.Floats(prediction), memberMisfits));
             done += take;
             progress?.Report((done, total));
         }

@@ -4,7 +4,7 @@ using Seismic.Diffusion.Corruption;
 using Seismic.Diffusion.Sampling;
 using static TorchSharp.torch;
 
-namespace Seismic.Training.Evaluation;
+namespace Seismic.Models.Evaluation;
 
 /// <summary>One evaluated batch handed to a caller (e.g. to save predictions or draw figures).</summary>
 /// <param name="Indices">Dataset indices of the samples.</param>
@@ -18,7 +18,7 @@ public sealed record PredictionBatch(int[] Indices, int Size, float[] Truth, flo
                                      IReadOnlyList<(int Step, float[] State, float[] X0Hat)>? Trajectory);
 
 /// <summary>
-/// Samples a whole split with a trained <see cref="BridgeModel"/> and measures predictions and the corrupted input x1
+/// Samples a split with a trained <see cref="BridgeModel"/> and measures predictions and the corrupted input x1
 /// against the truth at S x S and at OpenFWI's 70 x 70 (resized back bilinearly), the way the field reports.
 /// </summary>
 public sealed class Evaluator
@@ -27,21 +27,29 @@ public sealed class Evaluator
     private readonly EvaluationOptions _options;
     private readonly ICorruption _corruption;
 
-    /// <summary>Creates an evaluator; the corruption is the model's training preset.</summary>
+    /// <summary>Creates an evaluator; the corruption is the model's (<see cref="ModelSpec.Corruption"/>).</summary>
+    /// <param name="model">The model; not owned.</param>
+    /// <param name="options">Sampling and batching; null for the defaults.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public Evaluator(BridgeModel model, EvaluationOptions? options = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? new EvaluationOptions();
-        _options.Validate(model.Options.Interval);
-        _corruption = CorruptionPresets.Create(model.Options.Corrupt);
+        _options.Validate(model.Bridge.Interval);
+        _corruption = model.Spec.Corruption.Create();
     }
 
     /// <summary>Evaluates <paramref name="dataset"/>; reports progress as (samples done, total).</summary>
-    public EvaluationReport Evaluate(SeismicDataset dataset, IProgress<(int Done, int Total)>? progress = null,
+    /// <param name="dataset">The split to sample; not owned.</param>
+    /// <param name="misfit">Also forward-model every prediction and input x1 and report their data misfit (e.g.
+    /// <c>Seismic.Physics.Misfit.DatasetMisfit</c>, about 0.15 s per model on 2 cores); null skips it.</param>
+    /// <param name="progress">Receives (samples done, total) after each batch.</param>
+    /// <param name="onBatch">Receives each batch (to save predictions or draw figures).</param>
+    /// <exception cref="ArgumentException">The dataset does not fit the model (image size), or the misfit's grid is not <see cref="EvaluationOptions.NativeSize"/>.</exception>
+    public EvaluationReport Evaluate(SeismicDataset dataset, IDataMisfit? misfit = null, IProgress<(int Done, int Total)>? progress = null,
                                      Action<PredictionBatch>? onBatch = null)
     {
-        CheckDataset(_model, _options, dataset);
+        CheckDataset(_model, _options, dataset, misfit);
         // One batch's tensors (x0, x1, prediction and the seismic channels, S x S float32) must fit in memory with room to spare.
         long batchBytes = (long)_options.BatchSize * (3 + dataset.Info.Ns) * dataset.ImageSize * dataset.ImageSize * sizeof(float);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
@@ -54,14 +62,13 @@ public sealed class Evaluator
         var input = new MetricAccumulator();
         var predNative = new MetricAccumulator();
         var inputNative = new MetricAccumulator();
-        var sampler = _options.ToSamplerOptions(_model.Options);
-        using var generator = new Generator((ulong)_options.Seed, CPU);
+        using var generator = new Generator(_options.Seed.Value, CPU);
         // No prefetch thread: reading is cheap next to sampling, and a thread allocating while TorchSharp calls libtorch
         // can set off its finalizer race (docs/troubleshooting.md#rare-segmentation-fault-in-a-torchsharp-process).
         var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = _options.BatchSize, Shuffle = false, PrefetchBatches = 0 });
         int done = 0;
         bool first = true;
-        var misfit = _options.DataMisfit ? new MisfitAccumulator(dataset) : null;
+        var misfits = misfit is null ? null : new MisfitAccumulator(misfit);
         foreach (var batch in loader)
         {
             using var _ = batch;
@@ -71,14 +78,7 @@ public sealed class Evaluator
             var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device)[..take];
             var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device)[..take];
             var x1 = _corruption.Apply(x0, generator);
-            var opts = sampler;
-            if (first && _options.TrajectoryLogCount > 0)
-                opts = new SamplerOptions
-                {
-                    Nfe = sampler.Nfe, ClipDenoise = sampler.ClipDenoise, GuidanceScale = sampler.GuidanceScale,
-                    Formula = sampler.Formula, Deterministic = sampler.Deterministic, LogCount = _options.TrajectoryLogCount,
-                };
-            using var result = _model.Sample(x1, cond, opts, generator);
+            using var result = _model.Sample(x1, cond, _options.SamplerFor(_model, trajectory: first), generator);
             var x0Hat = result.X0;
 
             pred.Add(x0Hat, x0);
@@ -88,7 +88,7 @@ public sealed class Evaluator
             var inputNativeMaps = ToNative(x1, _options.NativeSize);
             predNative.Add(predictionNative, truthNative);
             inputNative.Add(inputNativeMaps, truthNative);
-            misfit?.Add(batch.Indices[..take], Floats(predictionNative), Floats(inputNativeMaps));
+            misfits?.Add(batch.Indices[..take], Floats(predictionNative), Floats(inputNativeMaps));
 
             if (onBatch is not null)
                 onBatch(new PredictionBatch(batch.Indices[..take], batch.ImageSize, Floats(x0), Floats(x1), Floats(x0Hat), Floats(cond),
@@ -99,17 +99,18 @@ public sealed class Evaluator
         }
 
         return Report(_model, _options, dataset, done, pred, predNative, input, inputNative,
-                      misfit?.Prediction, misfit?.Input, clock.Elapsed.TotalSeconds);
+                      misfits?.Prediction, misfits?.Input, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The checks both evaluators make before sampling: image size, and n_grid maps for the data misfit.</summary>
-    internal static void CheckDataset(BridgeModel model, EvaluationOptions options, SeismicDataset dataset)
+    /// <summary>The checks both evaluators make before sampling: image size, and the misfit's grid.</summary>
+    internal static void CheckDataset(BridgeModel model, EvaluationOptions options, SeismicDataset dataset, IDataMisfit? misfit)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (dataset.ImageSize != model.Options.ImageSize)
-            throw new ArgumentException($"The dataset has image size {dataset.ImageSize} but the model was trained at {model.Options.ImageSize}.");
-        if (options.DataMisfit && options.NativeSize != dataset.Info.NGrid)
-            throw new ArgumentException($"DataMisfit needs NativeSize = n_grid ({dataset.Info.NGrid}), got {options.NativeSize}.");
+        if (dataset.ImageSize != model.Spec.ImageSize)
+            throw new ArgumentException($"The dataset has image size {dataset.ImageSize} but the model was trained at {model.Spec.ImageSize}.");
+        if (misfit is not null && misfit.ModelLength != options.NativeSize * options.NativeSize)
+            throw new ArgumentException($"The data misfit takes models of {misfit.ModelLength} values; EvaluationOptions.NativeSize {options.NativeSize} " +
+                                        $"gives {options.NativeSize * options.NativeSize} (use the dataset's n_grid, {dataset.Info.NGrid}).");
     }
 
     /// <summary>The report both evaluators write: what was sampled, and the prediction's and x1's metrics (m/s from the dataset's bounds).</summary>
@@ -125,9 +126,9 @@ public sealed class Evaluator
             Split = dataset.Split.ToString().ToLowerInvariant(),
             Samples = samples,
             ImageSize = dataset.ImageSize,
-            Nfe = options.Nfe,
-            Guidance = options.Guidance,
-            Deterministic = model.Options.OtOde || options.Deterministic,
+            Nfe = options.Sampler.Nfe ?? model.Bridge.Interval - 1,
+            Guidance = options.Sampler.GuidanceScale,
+            Deterministic = model.Spec.Bridge.OtOde || options.Sampler.Deterministic,
             Prediction = MetricSummary.From(prediction.Mean, metersPerUnit),
             PredictionNative = MetricSummary.From(predictionNative.Mean, metersPerUnit),
             Input = MetricSummary.From(input.Mean, metersPerUnit),
@@ -154,9 +155,9 @@ public sealed class Evaluator
     }
 
     /// <summary>Mean relative L2 data misfit of predictions and inputs against the recorded seismic data.</summary>
-    private sealed class MisfitAccumulator(SeismicDataset dataset)
+    private sealed class MisfitAccumulator(IDataMisfit misfit)
     {
-        private readonly ModelMisfit _misfit = new(dataset);
+        private readonly IDataMisfit _misfit = misfit;
         private double _prediction, _input;
         private int _count;
 

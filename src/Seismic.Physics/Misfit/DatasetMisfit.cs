@@ -1,25 +1,25 @@
 using Seismic.Data.Loading;
 
-namespace Seismic.Training.Evaluation;
+namespace Seismic.Physics.Misfit;
 
 /// <summary>
 /// The relative L2 data misfit of velocity models against a dataset sample's recorded data: denormalise to m/s,
 /// clamp to the dataset's label bounds (the scheme needs positive, stable velocities), forward-model with the OpenFWI
-/// recipe (Seismic.Physics) and compare. Keeps the last sample's recorded data, so the K members of one input read it
-/// once. Not thread-safe.
+/// recipe and compare. Keeps the last sample's recorded data, so the K members of one input read it once. Not
+/// thread-safe; the dataset is not owned.
 /// </summary>
-internal sealed class ModelMisfit(SeismicDataset dataset)
+public sealed class DatasetMisfit(SeismicDataset dataset) : IDataMisfit
 {
-    private readonly Seismic.Physics.Misfit.DataMisfit _misfit = new();
+    private readonly DataMisfit _misfit = new();
     private readonly float[] _velocity = new float[dataset.Info.NGrid * dataset.Info.NGrid];
     private readonly float[] _observed = new float[dataset.Info.Ns * dataset.Info.Nt * dataset.Info.Ng];
     private readonly float[] _model = new float[dataset.Info.NGrid * dataset.Info.NGrid];
     private int _index = -1;
 
-    /// <summary>Values of one model on the native grid (n_grid x n_grid).</summary>
+    /// <inheritdoc />
     public int ModelLength => _model.Length;
 
-    /// <summary>Misfit of one normalised model on the native grid against the recorded data of sample <paramref name="index"/>.</summary>
+    /// <inheritdoc />
     public double RelativeL2(int index, ReadOnlySpan<float> normalised)
     {
         if (index != _index)

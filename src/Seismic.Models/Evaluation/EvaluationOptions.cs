@@ -1,0 +1,42 @@
+using Seismic.Data;
+using Seismic.Diffusion.Sampling;
+
+namespace Seismic.Models.Evaluation;
+
+/// <summary>How <see cref="Evaluator"/> and <see cref="EnsembleEvaluator"/> sample and measure a split. Immutable: variations with <c>with</c>.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>
+    /// How each input is sampled. The default value has <see cref="SamplerOptions.Nfe"/> 1, as in validation (the
+    /// reference sampler's own default is interval - 1). x0_hat is clamped when this asks for it or the model's
+    /// <see cref="ModelSpec.ClipDenoise"/> does; <see cref="SamplerOptions.LogCount"/> applies to the first batch only.
+    /// </summary>
+    public SamplerOptions Sampler { get; init; } = new() { Nfe = 1 };
+
+    /// <summary>Network rows per batch (inputs, or inputs x members for an ensemble). The default value is 16.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Evaluate at most this many samples; null evaluates the whole split. The default value is null.</summary>
+    public int? MaxSamples { get; init; }
+
+    /// <summary>Seed of the corruption draws and sampler noise. The default value is 0.</summary>
+    public Seed Seed { get; init; }
+
+    /// <summary>OpenFWI's grid size, to which predictions are resized back for the 70 x 70 metrics. The default value is 70.</summary>
+    public int NativeSize { get; init; } = 70;
+
+    /// <summary>Checks the options against the model's bridge interval.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public void Validate(int interval)
+    {
+        ArgumentNullException.ThrowIfNull(Sampler, nameof(Sampler));
+        Sampler.Validate(interval);
+        if (BatchSize < 1) throw new ArgumentException($"EvaluationOptions.BatchSize must be positive, got {BatchSize}");
+        if (MaxSamples is < 1) throw new ArgumentException($"EvaluationOptions.MaxSamples must be positive, got {MaxSamples}");
+        if (NativeSize < 1) throw new ArgumentException($"EvaluationOptions.NativeSize must be positive, got {NativeSize}");
+    }
+
+    /// <summary>The sampler options for <paramref name="model"/>: clamped when either this or the model asks, no trajectory unless <paramref name="trajectory"/>.</summary>
+    internal SamplerOptions SamplerFor(BridgeModel model, bool trajectory) =>
+        Sampler with { ClipDenoise = Sampler.ClipDenoise || model.Spec.ClipDenoise, LogCount = trajectory ? Sampler.LogCount : 0 };
+}
