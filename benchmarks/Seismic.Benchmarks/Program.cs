@@ -1,9 +1,12 @@
 using BenchmarkDotNet.Running;
 using Seismic.Benchmarks.Programs;
+using Seismic.Diffusion.Runtime;
 
 // Run all: dotnet run -c Release --project benchmarks/Seismic.Benchmarks -- --filter '*'
 // CI smoke: ./build.sh bench-smoke  (--job Dry --inProcess)
 // Side-by-side and overhead programs (not BenchmarkDotNet): see docs/benchmarks.md.
+// libtorch's kernel switches as the CLI sets them (the libraries never change them).
+TorchRuntime.ConfigureKernels(KernelSettings.FromEnvironment());
 return args.FirstOrDefault() switch
 {
     "sidebyside-unet" => UNetWorker.Run(args[1..]),

@@ -6,10 +6,17 @@
 using System.Globalization;
 using Seismic.Data.Loading;
 using Seismic.Data.OpenFwi;
+using Seismic.Diffusion;
+using Seismic.Diffusion.Corruption;
+using Seismic.Diffusion.Runtime;
+using Seismic.Models;
+using Seismic.Models.Evaluation;
 using Seismic.Physics.Families;
 using Seismic.Physics.Synthesis;
 using Seismic.Training;
-using Seismic.Training.Evaluation;
+
+// Applications choose libtorch's process-wide kernel settings (the libraries never change them).
+TorchRuntime.ConfigureKernels(KernelSettings.FromEnvironment());
 
 var work = Directory.CreateTempSubdirectory("seismic-i2sb-tour-").FullName;
 try
@@ -38,25 +45,26 @@ try
     using var val = OpenSplit(DatasetSplit.Val);
     Console.WriteLine($"2. datasets: {train.Count} train / {val.Count} val samples at {train.ImageSize} x {train.ImageSize}");
 
-    // 3. Seismic.Training (over Seismic.Diffusion and Seismic.Models): the options carry the reference's defaults;
-    //    we shrink them to a toy run. The trainer builds the conditional U-Net, the bridge schedule, the corruption
-    //    x0 -> x1 and AdamW + EMA; every iteration sums the gradients of BatchSize / Microbatch microbatches.
+    // 3. Seismic.Training (over Seismic.Diffusion and Seismic.Models): immutable options records carry the
+    //    reference's defaults; we shrink them to a toy run. The model spec (network, bridge, corruption, dataset,
+    //    image size) is what checkpoints keep for sampling; the rest is how to train. Every iteration sums the
+    //    gradients of BatchSize / Microbatch microbatches, then AdamW and the EMA update.
     var options = new TrainingOptions
     {
-        DatasetDir = work,
-        DatasetName = "FlatVel_A",
+        Data = new DataOptions { DatasetDir = work },
+        Model = new ModelSpec
+        {
+            Network = ModelPreset.I2sbSmallCond.Network,
+            Bridge = new BridgeOptions { Interval = 100 },
+            Corruption = CorruptionPreset.OpenFwiBenchmarkA,
+            Dataset = train.Info,
+            ImageSize = 16,
+        },
+        Optimization = new OptimizationOptions { BatchSize = 4, Microbatch = 2, NumIterations = 5, LearningRate = 1e-3 },
+        Schedule = new ScheduleOptions { ValBatches = 1, ValidateEvery = 5 },
         ResultDir = Path.Combine(work, "runs"),
         Name = "tour",
-        ImageSize = 16,
-        Model = "i2sb_small_cond",
-        Corrupt = "blur-openfwi_benchmark_A",
-        Interval = 100,
-        BatchSize = 4,
-        Microbatch = 2,
-        NumIterations = 5,
-        LearningRate = 1e-3,
-        ValBatches = 1,
-        ValidateEvery = 5,
+        Seed = 7,
         Device = "cpu",
     };
     using var trainer = Trainer.CreateBuilder().Options(options).Datasets(train, val).Build();
@@ -66,7 +74,7 @@ try
 
     // 4. Evaluation: sample the validation split with the EMA weights (NFE network calls per sample) and score
     //    the prediction and the corrupted input x1 against the truth, at S x S and at OpenFWI's 70 x 70.
-    var evaluator = new Evaluator(trainer.Model, new EvaluationOptions { Nfe = 2, BatchSize = 4 });
+    var evaluator = new Evaluator(trainer.Model, new EvaluationOptions { Sampler = new() { Nfe = 2 }, BatchSize = 4 });
     var report = evaluator.Evaluate(val);
     var c = CultureInfo.InvariantCulture;
     Console.WriteLine($"4. {report.Samples} val samples, NFE {report.Nfe}:");
@@ -74,9 +82,11 @@ try
     foreach (var (name, s, native) in new[] { ("prediction", report.Prediction, report.PredictionNative), ("input x1", report.Input, report.InputNative) })
         Console.WriteLine(string.Format(c, "   {0,-12} {1,8:F4} {2,8:F1} {3,8:F4} {4,8:F4} {5,8:F4}", name, s.Mae, s.MaeMetersPerSecond, s.Ssim, native.Mae, native.Ssim));
 
-    // 5. The same model again, from its checkpoint (what `seismic-i2sb sample` / `evaluate` do).
-    using var reloaded = BridgeModel.FromCheckpoint(trained.CheckpointPath!, "cpu");
-    Console.WriteLine($"5. reloaded {reloaded.Options.Model} from the checkpoint ({reloaded.Options.ImageSize} x {reloaded.Options.ImageSize}, interval {reloaded.Options.Interval})");
+    // 5. The same model again, from its checkpoint (what `seismic-i2sb sample` / `evaluate` do; needs no training
+    //    package: see samples/Seismic.I2sb.SampleOnly).
+    using var reloaded = BridgeModel.Load(trained.CheckpointPath!, TorchRuntime.ResolveDevice("cpu"));
+    var spec = reloaded.Spec;
+    Console.WriteLine($"5. reloaded {spec.NetworkName} from the checkpoint ({spec.ImageSize} x {spec.ImageSize}, interval {spec.Bridge.Interval}, {spec.Corruption})");
 }
 finally
 {

@@ -94,6 +94,12 @@ public sealed class Trainer : IDisposable
     /// <summary>The checkpoint file of this run: <c>RunDir/latest.ckpt</c>.</summary>
     public string CheckpointPath => Path.Combine(_options.RunDir, CheckpointFileName);
 
+    /// <summary>The training options stored in a checkpoint (e.g. to find the dataset a model was trained on).</summary>
+    /// <exception cref="InvalidDataException">The file is not a usable checkpoint; the message names it.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static TrainingOptions ReadOptions(string checkpointPath) =>
+        CheckpointMeta.Read(CheckpointFile.Load(checkpointPath), checkpointPath).Options;
+
     /// <summary>Raised after each validation (e.g. to write figures).</summary>
     public event Action<ValidationResult>? Validated;
 

@@ -1,3 +1,5 @@
+using Seismic.Models.Checkpoints;
+using Seismic.Models;
 using Seismic.Data.IO;
 
 namespace Seismic.Training.Tests;
@@ -18,9 +20,9 @@ public sealed class RunFolderTests : IDisposable
     private TrainingOptions Quick(string name = "run")
     {
         var o = _data.Options(name);
-        o.NumIterations = 2;
-        o.SaveEvery = 1000;
-        o.ValBatches = 0;
+        o = o.Optimization(x => x with { NumIterations = 2 });
+        o = o.Schedule(x => x with { SaveEvery = 1000 });
+        o = o.Schedule(x => x with { ValBatches = 0 });
         return o;
     }
 
@@ -29,7 +31,7 @@ public sealed class RunFolderTests : IDisposable
     {
         using var first = Build(Quick());
         var o = Quick();
-        o.Overwrite = true;
+        o = o with { Overwrite = true };
         var e = Assert.Throws<RunConflictException>(() => Build(o));
         Assert.Contains($"in use by process {Environment.ProcessId}", e.Message);
         first.Dispose();
@@ -60,10 +62,10 @@ public sealed class RunFolderTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(checkpoint));
 
         var overwrite = Quick();
-        overwrite.Overwrite = true;
+        overwrite = overwrite with { Overwrite = true };
         using (var t = Build(overwrite)) Assert.Equal(0, t.Iteration);
         var resume = Quick();
-        resume.ResumeFrom = checkpoint;
+        resume = resume with { ResumeFrom = checkpoint };
         using (var t = Build(resume)) Assert.Equal(2, t.Iteration);
     }
 
@@ -72,11 +74,11 @@ public sealed class RunFolderTests : IDisposable
     {
         using (var t = Build(Quick())) t.Run();
         var o = Quick();
-        o.ResumeFrom = Path.Combine(o.RunDir, Trainer.CheckpointFileName);
-        o.ImageSize = 24;
-        o.Interval = 200;
-        o.Seed = 5;
-        o.LearningRate = 1e-4; // may change on resume
+        o = o with { ResumeFrom = Path.Combine(o.RunDir, Trainer.CheckpointFileName) };
+        o = o.Spec(x => x with { ImageSize = 24 });
+        o = o.Bridge(x => x with { Interval = 200 });
+        o = o with { Seed = 5 };
+        o = o.Optimization(x => x with { LearningRate = 1e-4 }); // may change on resume
         var e = Assert.Throws<RunConflictException>(() => Build(o));
         Assert.Contains("ImageSize 16 in the checkpoint, 24 now", e.Message);
         Assert.Contains("Interval 100 in the checkpoint, 200 now", e.Message);
@@ -102,9 +104,9 @@ public sealed class RunFolderTests : IDisposable
     public void Cancellation_finishes_the_iteration_writes_the_checkpoint_and_skips_validation()
     {
         var o = Quick();
-        o.NumIterations = 1000;
-        o.ValBatches = 1;
-        o.ValidateEvery = 1000;
+        o = o.Optimization(x => x with { NumIterations = 1000 });
+        o = o.Schedule(x => x with { ValBatches = 1 });
+        o = o.Schedule(x => x with { ValidateEvery = 1000 });
         using var cts = new CancellationTokenSource();
         using var trainer = Build(o);
         int validations = 0;
@@ -115,7 +117,7 @@ public sealed class RunFolderTests : IDisposable
         Assert.Equal(3, result.Iterations);
         Assert.Equal(0, validations);
         Assert.Equal(trainer.CheckpointPath, result.CheckpointPath);
-        using var model = BridgeModel.FromCheckpoint(trainer.CheckpointPath, "cpu");
+        using var model = BridgeModel.Load(trainer.CheckpointPath, TorchSharp.torch.CPU);
     }
 
     [Fact]
@@ -130,24 +132,24 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Theory]
-    [InlineData(nameof(TrainingOptions.Guidance))]
-    [InlineData(nameof(TrainingOptions.TimeLimit))]
-    [InlineData(nameof(TrainingOptions.T))]
-    [InlineData(nameof(TrainingOptions.Microbatch))]
-    [InlineData(nameof(TrainingOptions.ImageSize))]
-    public void Values_that_used_to_be_accepted_are_rejected_by_name(string property)
+    [InlineData("Schedule.ValGuidance")]
+    [InlineData("Schedule.TimeLimit")]
+    [InlineData("BridgeOptions.T0 and T")]
+    [InlineData("Optimization.Microbatch")]
+    [InlineData("ModelSpec.ImageSize")]
+    public void Values_that_used_to_be_accepted_are_rejected_by_name(string name)
     {
         var o = Quick();
-        switch (property)
+        o = name switch
         {
-            case nameof(TrainingOptions.Guidance): o.Guidance = double.NaN; break;
-            case nameof(TrainingOptions.TimeLimit): o.TimeLimit = TimeSpan.FromMinutes(-5); break;
-            case nameof(TrainingOptions.T): o.T = double.PositiveInfinity; break;
-            case nameof(TrainingOptions.Microbatch): o.BatchSize = o.Microbatch = 1 << 30; break;
-            case nameof(TrainingOptions.ImageSize): o.ImageSize = 100_000; break;
-        }
+            "Schedule.ValGuidance" => o.Schedule(x => x with { ValGuidance = double.NaN }),
+            "Schedule.TimeLimit" => o.Schedule(x => x with { TimeLimit = TimeSpan.FromMinutes(-5) }),
+            "BridgeOptions.T0 and T" => o.Bridge(x => x with { T = double.PositiveInfinity }),
+            "Optimization.Microbatch" => o.Optimization(x => x with { BatchSize = 1 << 30, Microbatch = 1 << 30 }),
+            _ => o.Spec(x => x with { ImageSize = 100_000 }),
+        };
         var e = Assert.Throws<ArgumentException>(o.Validate);
-        Assert.StartsWith(property == nameof(TrainingOptions.T) ? "T0 and T" : property, e.Message);
-        if (property is nameof(TrainingOptions.Microbatch) or nameof(TrainingOptions.ImageSize)) Assert.Contains("GiB", e.Message);
+        Assert.StartsWith(name, e.Message);
+        if (name is "Optimization.Microbatch" or "ModelSpec.ImageSize") Assert.Contains("GiB", e.Message);
     }
 }

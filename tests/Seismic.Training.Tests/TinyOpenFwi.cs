@@ -1,4 +1,6 @@
 using Seismic.Data.Npy;
+using Seismic.Diffusion;
+using Seismic.Diffusion.Corruption;
 using Seismic.Models;
 
 namespace Seismic.Training.Tests;
@@ -24,22 +26,18 @@ internal sealed class TinyOpenFwi : IDisposable
     /// <summary>Options for a fast conditional run on this dataset.</summary>
     public TrainingOptions Options(string name = "tiny") => new()
     {
-        DatasetDir = Directory,
-        DatasetName = "FlatVel_A",
+        Data = new DataOptions { DatasetDir = Directory },
+        Model = new ModelSpec
+        {
+            Network = TinyNet,
+            Bridge = new BridgeOptions { Interval = 100 },
+            Corruption = CorruptionPreset.OpenFwiBenchmarkA,
+            ImageSize = 16,
+        },
+        Optimization = new OptimizationOptions { BatchSize = 4, Microbatch = 2, NumIterations = 6, LearningRate = 1e-3 },
+        Schedule = new ScheduleOptions { SaveEvery = 3, ValidateEvery = 1000, ValBatches = 1, ValBatchSize = 4 },
         ResultDir = Path.Combine(Directory, "results"),
         Name = name,
-        ImageSize = 16,
-        Network = TinyNet,
-        Interval = 100,
-        BatchSize = 4,
-        Microbatch = 2,
-        NumIterations = 6,
-        LearningRate = 1e-3,
-        Corrupt = "blur-openfwi_benchmark_A",
-        SaveEvery = 3,
-        ValidateEvery = 1000,
-        ValBatches = 1,
-        ValBatchSize = 4,
         Device = "cpu",
     };
 
@@ -76,4 +74,13 @@ internal sealed class TinyOpenFwi : IDisposable
         NpyWriter.Write(Path.Combine(Directory, split, "model", "model1.npy"), velocity, [n, 1, 70, 70]);
         NpyWriter.Write(Path.Combine(Directory, split, "data", "data1.npy"), seismic, [n, 5, 1000, 70]);
     }
+}
+
+/// <summary>Short variations of nested options for tests: <c>o = o.Optimization(x => x with { NumIterations = 1 })</c>.</summary>
+internal static class TrainingOptionsVariations
+{
+    public static TrainingOptions Optimization(this TrainingOptions o, Func<OptimizationOptions, OptimizationOptions> vary) => o with { Optimization = vary(o.Optimization) };
+    public static TrainingOptions Schedule(this TrainingOptions o, Func<ScheduleOptions, ScheduleOptions> vary) => o with { Schedule = vary(o.Schedule) };
+    public static TrainingOptions Spec(this TrainingOptions o, Func<ModelSpec, ModelSpec> vary) => o with { Model = vary(o.Model) };
+    public static TrainingOptions Bridge(this TrainingOptions o, Func<BridgeOptions, BridgeOptions> vary) => o with { Model = o.Model with { Bridge = vary(o.Model.Bridge) } };
 }

@@ -1,4 +1,6 @@
-using Seismic.Training.Checkpoints;
+using Seismic.Diffusion;
+using Seismic.Models;
+using Seismic.Models.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,11 +19,11 @@ public sealed class TrainerTests : IDisposable
     public void Loss_decreases_on_a_fixed_tiny_dataset()
     {
         var o = _data.Options();
-        o.PredX0 = true;
-        o.OtOde = true;
-        o.NumIterations = 40;
-        o.SaveEvery = 1000;
-        o.ValBatches = 0;
+        o = o.Bridge(x => x with { Parameterization = true ? BridgeParameterization.PredX0 : BridgeParameterization.NoiseLike });
+        o = o.Bridge(x => x with { OtOde = true });
+        o = o.Optimization(x => x with { NumIterations = 40 });
+        o = o.Schedule(x => x with { SaveEvery = 1000 });
+        o = o.Schedule(x => x with { ValBatches = 0 });
         using var trainer = Build(o);
         var result = trainer.Run();
         Assert.Equal(40, result.Iterations);
@@ -33,7 +35,7 @@ public sealed class TrainerTests : IDisposable
     public void Gradients_of_microbatches_add_up_to_the_full_batch_gradient_times_their_count()
     {
         var o = _data.Options();
-        o.OtOde = true;
+        o = o.Bridge(x => x with { OtOde = true });
         using var trainer = Build(o);
         var net = trainer.Model.Network;
         manual_seed(3);
@@ -65,10 +67,10 @@ public sealed class TrainerTests : IDisposable
         var expected = ReadLosses(Path.Combine(full.RunDir, "latest.ckpt"));
 
         var first = _data.Options("split");
-        first.NumIterations = 3;
+        first = first.Optimization(x => x with { NumIterations = 3 });
         using (var t = Build(first)) t.Run();
         var second = _data.Options("split");
-        second.ResumeFrom = Path.Combine(second.RunDir, "latest.ckpt");
+        second = second with { ResumeFrom = Path.Combine(second.RunDir, "latest.ckpt") };
         using var resumed = Build(second);
         Assert.Equal(3, resumed.Iteration);
         var result = resumed.Run();
@@ -81,7 +83,7 @@ public sealed class TrainerTests : IDisposable
     public void A_crash_while_saving_leaves_the_previous_checkpoint_intact()
     {
         var o = _data.Options();
-        o.NumIterations = 2;
+        o = o.Optimization(x => x with { NumIterations = 2 });
         using var trainer = Build(o);
         trainer.Run();
         var path = trainer.CheckpointPath;
@@ -95,7 +97,7 @@ public sealed class TrainerTests : IDisposable
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!, "latest.ckpt*")); // no temporary left
-        using var model = BridgeModel.FromCheckpoint(path, "cpu");
+        using var model = BridgeModel.Load(path, TorchSharp.torch.CPU);
         Assert.True(model.IsConditional);
     }
 
@@ -103,13 +105,13 @@ public sealed class TrainerTests : IDisposable
     public void Truncated_checkpoints_are_rejected_with_the_file_name()
     {
         var o = _data.Options();
-        o.NumIterations = 1;
+        o = o.Optimization(x => x with { NumIterations = 1 });
         using var trainer = Build(o);
         trainer.Run();
         var bytes = File.ReadAllBytes(trainer.CheckpointPath);
         var broken = Path.Combine(_data.Directory, "broken.ckpt");
         File.WriteAllBytes(broken, bytes[..(bytes.Length / 2)]);
-        var e = Assert.Throws<InvalidDataException>(() => BridgeModel.FromCheckpoint(broken, "cpu"));
+        var e = Assert.Throws<InvalidDataException>(() => BridgeModel.Load(broken, TorchSharp.torch.CPU));
         Assert.Contains("broken.ckpt", e.Message);
     }
 
@@ -117,8 +119,8 @@ public sealed class TrainerTests : IDisposable
     public void A_non_finite_loss_stops_training_and_keeps_the_last_good_checkpoint()
     {
         var o = _data.Options();
-        o.NumIterations = 3;
-        o.SaveEvery = 1;
+        o = o.Optimization(x => x with { NumIterations = 3 });
+        o = o.Schedule(x => x with { SaveEvery = 1 });
         using var trainer = Build(o);
         trainer.Step();
         trainer.SaveCheckpoint();
@@ -147,7 +149,7 @@ public sealed class TrainerTests : IDisposable
     public void Validation_measures_prediction_and_input_on_the_ema_weights()
     {
         var o = _data.Options();
-        o.NumIterations = 2;
+        o = o.Optimization(x => x with { NumIterations = 2 });
         using var trainer = Build(o);
         trainer.Step();
         var v = trainer.Validate();
@@ -162,10 +164,10 @@ public sealed class TrainerTests : IDisposable
     public void The_tensorboard_writer_records_losses_and_validation()
     {
         var o = _data.Options("tb");
-        o.NumIterations = 2;
-        o.LogEvery = 1;
-        o.ValidateEvery = 2;
-        o.LogWriter = "tensorboard";
+        o = o.Optimization(x => x with { NumIterations = 2 });
+        o = o.Schedule(x => x with { LogEvery = 1 });
+        o = o.Schedule(x => x with { ValidateEvery = 2 });
+        o = o.Schedule(x => x with { LogWriter = LogWriter.TensorBoard });
         using (var trainer = Build(o)) trainer.Run();
         var events = Directory.GetFiles(Path.Combine(o.RunDir, "tensorboard"), "events.out.tfevents.*");
         var bytes = File.ReadAllBytes(Assert.Single(events));
@@ -179,12 +181,12 @@ public sealed class TrainerTests : IDisposable
     public void Reference_weights_become_the_sampling_weights()
     {
         var o = _data.Options();
-        using var trained = BridgeModel.Create(o, CPU);
+        using var trained = BridgeModel.Create(o.Model, CPU, o.Seed);
         using (no_grad()) foreach (var p in trained.Network.parameters()) p.add_(0.01);
         var path = Path.Combine(_data.Directory, "net.safetensors");
         Seismic.Models.StateDictFile.SaveSafetensors(trained.Network, path);
 
-        using var fresh = BridgeModel.Create(o, CPU);
+        using var fresh = BridgeModel.Create(o.Model, CPU, o.Seed);
         fresh.LoadPyTorchStateDict(path);
         var expected = trained.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var ema = fresh.Ema.StateDict();
@@ -199,8 +201,8 @@ public sealed class TrainerTests : IDisposable
     public void A_reference_training_checkpoint_gives_the_network_its_net_and_the_ema_its_shadow()
     {
         var o = _data.Options();
-        o.Network = TinyOpenFwi.TinyNet with { ModelChannels = 8, NumResBlocks = 1, NumHeads = 1 };
-        using var model = BridgeModel.Create(o, CPU);
+        o = o.Spec(x => x with { Network = TinyOpenFwi.TinyNet with { ModelChannels = 8, NumResBlocks = 1, NumHeads = 1 } });
+        using var model = BridgeModel.Create(o.Model, CPU, o.Seed);
         string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "reference", name);
         model.LoadPyTorchStateDict(Fixture("latest.pt"));
 
@@ -233,7 +235,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void A_reference_checkpoint_for_another_network_is_rejected_naming_the_file()
     {
-        using var model = BridgeModel.Create(_data.Options(), CPU); // model channels 16, the checkpoint's 8
+        using var model = BridgeModel.Create(_data.Options().Model, CPU, _data.Options().Seed); // model channels 16, the checkpoint's 8
         var path = Path.Combine(AppContext.BaseDirectory, "reference", "latest.pt");
         var e = Assert.Throws<Seismic.Models.StateDictException>(() => model.LoadPyTorchStateDict(path));
         Assert.Contains("latest.pt", e.Message);
@@ -255,7 +257,7 @@ public sealed class TrainerTests : IDisposable
     {
         if (cuda.is_available()) return;
         var o = _data.Options();
-        o.Device = "cuda";
+        o = o with { Device = "cuda" };
         var e = Assert.Throws<ArgumentException>(() => Build(o));
         Assert.Contains("CUDA is not available", e.Message);
     }

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Seismic.Diffusion.Sampling;
-using Seismic.Training;
+using Seismic.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,13 +23,13 @@ public class BridgeSamplingBenchmarks
     public void Setup()
     {
         torch.manual_seed(0);
-        _model = BridgeModel.Create(new TrainingOptions { Model = "i2sb_small_cond", ImageSize = 64 }, CPU);
+        _model = BridgeModel.Create(new ModelSpec { Network = ModelPreset.I2sbSmallCond.Network, ImageSize = 64 }, CPU, initSeed: 0);
         using (no_grad())
             foreach (var p in _model.Network.parameters())
                 if (p.abs().sum().item<float>() == 0) p.normal_(0, 0.02);
         _model.Network.eval();
-        _oneStep = new BridgeSampler(_model.Bridge, _model.Network, new SamplerOptions().WithNfe(1));
-        _nfe50 = new BridgeSampler(_model.Bridge, _model.Network, new SamplerOptions().WithNfe(50));
+        _oneStep = new BridgeSampler(_model.Bridge, _model.Network, new SamplerOptions { Nfe = 1 });
+        _nfe50 = new BridgeSampler(_model.Bridge, _model.Network, new SamplerOptions { Nfe = 50 });
         _generator = new Generator(0);
         _x1 = torch.rand(8, 1, 64, 64, generator: _generator) * 2 - 1;
         _cond = torch.rand(8, 5, 64, 64, generator: _generator) * 2 - 1;

@@ -31,13 +31,13 @@ public class DiffusionBenchmarks
     public void Setup()
     {
         _bridge = new Bridge();
-        _oneStep = new BridgeSampler(_bridge, new ScaleNetwork(), new SamplerOptions().WithNfe(1));
+        _oneStep = new BridgeSampler(_bridge, new ScaleNetwork(), new SamplerOptions { Nfe = 1 });
         _generator = new Generator(0);
         _x1 = torch.rand(8, 1, 64, 64, generator: _generator) * 2 - 1;
         _cond = torch.rand(8, 5, 64, 64, generator: _generator) * 2 - 1;
         _x0 = torch.rand(8, 1, 64, 64, generator: _generator) * 2 - 1;
-        _benchmarkBlur = CorruptionPresets.Create("blur-openfwi_benchmark");
-        _customBlur = CorruptionPresets.Create("blur-openfwi_custom");
+        _benchmarkBlur = CorruptionPreset.OpenFwiBenchmark.Create();
+        _customBlur = CorruptionPreset.OpenFwiCustom.Create();
     }
 
     [GlobalCleanup]

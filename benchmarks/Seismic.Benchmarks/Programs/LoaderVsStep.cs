@@ -1,4 +1,5 @@
 using Seismic.Data.Loading;
+using Seismic.Models;
 using Seismic.Training;
 using TorchSharp;
 
@@ -22,9 +23,12 @@ internal static class LoaderVsStep
         {
             var options = new TrainingOptions
             {
-                DatasetDir = root, DatasetName = "FlatVel_A", ResultDir = Path.Combine(root, "results"), ImageSize = 64,
-                Model = "i2sb_small_cond", BatchSize = 8, Microbatch = 8, NumIterations = 1_000_000, SaveEvery = 1_000_000,
-                ValBatches = 0, Device = "cpu",
+                Data = new DataOptions { DatasetDir = root },
+                Model = new ModelSpec { Network = ModelPreset.I2sbSmallCond.Network, ImageSize = 64 },
+                Optimization = new OptimizationOptions { BatchSize = 8, Microbatch = 8, NumIterations = 1_000_000 },
+                Schedule = new ScheduleOptions { SaveEvery = 1_000_000, ValBatches = 0 },
+                ResultDir = Path.Combine(root, "results"),
+                Device = "cpu",
             };
             using var trainer = Trainer.CreateBuilder().Options(options).WithoutValidation().Build();
             using var dataset = SeismicDataset.Builder().FromDirectory(root).Dataset("FlatVel_A").ImageSize(64).Build();

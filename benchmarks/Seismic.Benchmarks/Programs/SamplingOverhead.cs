@@ -1,6 +1,5 @@
 using Seismic.Diffusion.Sampling;
 using Seismic.Models;
-using Seismic.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,7 +17,7 @@ internal static class SamplingOverhead
         int rounds = Measure.Option(args, "--rounds", 5), nfe = Measure.Option(args, "--nfe", 50);
         int batch = Measure.Option(args, "--batch", 8), size = Measure.Option(args, "--size", 64);
         torch.set_num_threads(Measure.Option(args, "--threads", 2));
-        using var model = BridgeModel.Create(new TrainingOptions { Model = "i2sb_small_cond", ImageSize = size }, CPU);
+        using var model = BridgeModel.Create(new ModelSpec { Network = ModelPreset.I2sbSmallCond.Network, ImageSize = size }, CPU, initSeed: 0);
         var network = model.Network;
         network.eval();
         // Non-zero output weights so the network does real work on every path (a fresh net's head outputs zeros).
@@ -29,7 +28,7 @@ internal static class SamplingOverhead
         using var generator = new Generator(0);
         using var x1 = rand(batch, 1, size, size, generator: generator) * 2 - 1;
         using var cond = rand(batch, 5, size, size, generator: generator) * 2 - 1;
-        var sampler = new BridgeSampler(model.Bridge, network, new SamplerOptions().WithNfe(nfe));
+        var sampler = new BridgeSampler(model.Bridge, network, new SamplerOptions { Nfe = nfe });
         var steps = sampler.Steps;
 
         // Per-step times too: on a shared machine the fastest steps are the least disturbed, so per-step minima and

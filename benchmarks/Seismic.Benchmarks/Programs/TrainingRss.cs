@@ -1,3 +1,4 @@
+using Seismic.Models;
 using Seismic.Training;
 using TorchSharp;
 
@@ -20,9 +21,12 @@ internal static class TrainingRss
         {
             var options = new TrainingOptions
             {
-                DatasetDir = root, DatasetName = "FlatVel_A", ResultDir = Path.Combine(root, "results"), ImageSize = size,
-                Model = "i2sb_small_cond", BatchSize = 4, Microbatch = 4, NumIterations = 1_000_000, SaveEvery = 1_000_000,
-                ValBatches = 0, Device = "cpu",
+                Data = new DataOptions { DatasetDir = root },
+                Model = new ModelSpec { Network = ModelPreset.I2sbSmallCond.Network, ImageSize = size },
+                Optimization = new OptimizationOptions { BatchSize = 4, Microbatch = 4, NumIterations = 1_000_000 },
+                Schedule = new ScheduleOptions { SaveEvery = 1_000_000, ValBatches = 0 },
+                ResultDir = Path.Combine(root, "results"),
+                Device = "cpu",
             };
             using var trainer = Trainer.CreateBuilder().Options(options).WithoutValidation().Build();
             Console.WriteLine($"training RSS: i2sb_small_cond, S = {size}, batch 4, {steps} steps, {torch.get_num_threads()} threads, load before {Measure.LoadAverage()}");

@@ -53,6 +53,8 @@ internal static partial class CliAction
     {
         try
         {
+            if (parse.CommandResult.Command.Name is "train" or "sample" or "evaluate" or "quickstart")
+                TorchRuntime.ConfigureKernels(KernelSettings.FromEnvironment()); // the application's choice, made once per process
             return body();
         }
         catch (Exception thrown)
@@ -105,8 +107,9 @@ internal static partial class CliAction
         string.Join(' ', ParameterSuffix().Replace(message, "").Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>
-    /// The library names options by their property names (ImageSize, TrainSamples); the user typed flags. Each
-    /// PascalCase word that is an option of this verb (by its kebab-case spelling, or an alias) becomes the flag.
+    /// The library names options by their property names (ImageSize, TrainSamples), sometimes with the path of the
+    /// options record they belong to (Optimization.Microbatch, ModelSpec.ImageSize); the user typed flags. Each PascalCase
+    /// word or dotted path whose last name is an option of this verb (by its kebab-case spelling, or an alias) becomes the flag.
     /// </summary>
     internal static string Flags(string message, ParseResult parse, IReadOnlyDictionary<string, string>? aliases)
     {
@@ -114,9 +117,12 @@ internal static partial class CliAction
             .Where(o => o.Name.StartsWith("--", StringComparison.Ordinal))
             .GroupBy(o => Normalize(o.Name)).ToDictionary(g => g.Key, g => g.First().Name);
         return PascalWord().Replace(message, m =>
-            aliases is not null && aliases.TryGetValue(m.Value, out var alias) ? alias
-            : flags.TryGetValue(Normalize(m.Value), out var flag) ? flag
-            : m.Value);
+        {
+            var name = m.Value[(m.Value.LastIndexOf('.') + 1)..];
+            return aliases is not null && aliases.TryGetValue(name, out var alias) ? alias
+                : flags.TryGetValue(Normalize(name), out var flag) ? flag
+                : m.Value;
+        });
     }
 
     private static string Normalize(string name) => new(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
@@ -159,7 +165,7 @@ internal static partial class CliAction
     [GeneratedRegex(@" ?\(Parameter '[^']*'\)")]
     private static partial Regex ParameterSuffix();
 
-    // A PascalCase word that is not part of a path or file name.
-    [GeneratedRegex(@"(?<![\w/\\.-])[A-Z][A-Za-z0-9]*(?![\w/\\-]|\.\w)")]
+    // A PascalCase word, or a dotted path of them (Optimization.Microbatch), that is not part of a file name.
+    [GeneratedRegex(@"(?<![\w/\\.-])(?:[A-Z][A-Za-z0-9]*\.)*[A-Z][A-Za-z0-9]*(?![\w/\\-]|\.\w)")]
     private static partial Regex PascalWord();
 }

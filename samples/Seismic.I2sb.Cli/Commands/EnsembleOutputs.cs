@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using Seismic.Models;
 using Seismic.Data.Loading;
 using Seismic.Data.Npy;
 using Seismic.Diffusion.Sampling;
 using Seismic.I2sb.Cli.Terminal;
 using Seismic.Plotting;
 using Seismic.Training;
-using Seismic.Training.Evaluation;
+using Seismic.Models.Evaluation;
 
 namespace Seismic.I2sb.Cli.Commands;
 
@@ -33,7 +34,7 @@ internal static class EnsembleOutputs
         using var dataset = SamplingOptions.OpenDataset(parse, model);
         var outDir = parse.GetValue(SamplingOptions.OutDir)!;
         var (options, k, selection) = Options(parse, model);
-        int n = Math.Min(dataset.Count, options.MaxSamples ?? int.MaxValue), s = model.Options.ImageSize;
+        int n = Math.Min(dataset.Count, options.MaxSamples ?? int.MaxValue), s = model.Spec.ImageSize;
         var normalization = dataset.Normalization;
         var misfits = new List<double>();
         // Streamed: each batch goes to disk and is dropped, so N x K members are never held at once.
@@ -86,8 +87,7 @@ internal static class EnsembleOutputs
             var other => throw new ArgumentException($"--select must be mean, median or misfit, got '{other}'"),
         };
         var options = SamplingOptions.Evaluation(parse);
-        options.DataMisfit |= selection == EnsembleSelection.LowestMisfit;
-        if (k > 1 && (options.Nfe == 1 || options.Deterministic || model.Options.OtOde))
+        if (k > 1 && (options.Sampler.Nfe == 1 || options.Sampler.Deterministic || model.Spec.Bridge.OtOde))
             Console.WriteLine("note: this sampler adds no noise (--nfe 1, --deterministic or an OT-ODE model), so all members are identical; use --nfe 2 or more with an SDE model");
         return (options, k, selection);
     }
@@ -98,8 +98,10 @@ internal static class EnsembleOutputs
         int figures = parse.GetValue(SamplingOptions.Figures);
         var misfits = new List<double>();
         var figureDir = Path.Combine(outDir, "figures");
-        var report = ProgressDisplay.Run($"sample {k} members, NFE {options.Nfe}", progress =>
-            new EnsembleEvaluator(model, options, k, selection).Evaluate(dataset,
+        // Selecting the lowest-misfit member needs the misfit even without --misfit.
+        var misfit = selection == EnsembleSelection.LowestMisfit ? new Seismic.Physics.Misfit.DatasetMisfit(dataset) : SamplingOptions.DataMisfit(parse, dataset);
+        var report = ProgressDisplay.Run($"sample {k} members, NFE {options.Sampler.Nfe}", progress =>
+            new EnsembleEvaluator(model, options, k, selection).Evaluate(dataset, misfit,
                 new Progress<(int Done, int Total)>(p => progress.Report(new ProgressUpdate(p.Done, p.Total))), batch =>
                 {
                     onBatch(batch);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Seismic.Models;
 using Seismic.Training;
 
 namespace Seismic.I2sb.Cli.Commands;
@@ -17,12 +18,12 @@ internal static class EvaluateCommand
             var ckpt = parse.GetValue(SamplingOptions.Ckpt)!;
             // Checked writable and cleared first; report.json, written last, marks a complete evaluation.
             CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, "report.json");
-            using var model = BridgeModel.FromCheckpoint(ckpt, parse.GetValue(SamplingOptions.Gpu));
+            using var model = SamplingOptions.LoadModel(parse);
             if (EnsembleOutputs.Requested(parse)) return EnsembleOutputs.Evaluate(parse, model, ckpt);
             using var dataset = SamplingOptions.OpenDataset(parse, model);
             var outDir = parse.GetValue(SamplingOptions.OutDir)!;
             int figures = parse.GetValue(SamplingOptions.Figures);
-            var report = SamplingOptions.Evaluate(model, dataset, SamplingOptions.Evaluation(parse),
+            var report = SamplingOptions.Evaluate(parse, model, dataset, SamplingOptions.Evaluation(parse),
                 batch => SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures, dataset.Info));
             report = report with { Checkpoint = Path.GetFullPath(ckpt) };
             var path = Path.Combine(outDir, "report.json");

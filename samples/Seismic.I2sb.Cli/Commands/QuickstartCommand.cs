@@ -3,12 +3,14 @@ using System.Diagnostics;
 using System.Globalization;
 using Seismic.Data.Loading;
 using Seismic.Data.OpenFwi;
+using Seismic.Diffusion.Corruption;
 using Seismic.I2sb.Cli.Terminal;
+using Seismic.Models;
 using Seismic.Physics.Families;
 using Seismic.Physics.Synthesis;
 using Seismic.Plotting;
 using Seismic.Training;
-using Seismic.Training.Evaluation;
+using Seismic.Models.Evaluation;
 using Spectre.Console;
 
 namespace Seismic.I2sb.Cli.Commands;
@@ -59,25 +61,34 @@ internal static class QuickstartCommand
         // The training options first: every flag is checked before any data is synthesised.
         var options = new TrainingOptions
         {
-            DatasetDir = dataDir,
-            DatasetName = "FlatVel_A",
-            ImageSize = size,
+            Data = new DataOptions { DatasetDir = dataDir },
+            Model = new ModelSpec
+            {
+                Network = ModelPreset.Parse(parse.GetValue(Model)!).Network,
+                Corruption = CorruptionPreset.Parse(parse.GetValue(Corrupt)!),
+                Dataset = OpenFwiConfig.Default["FlatVel_A"],
+                ImageSize = size,
+            },
+            Optimization = new OptimizationOptions
+            {
+                LearningRate = parse.GetValue(Lr),
+                BatchSize = parse.GetValue(BatchSize),
+                Microbatch = parse.GetValue(BatchSize),
+                NumIterations = parse.GetValue(Iterations),
+                LrGamma = 1.0,
+            },
+            Schedule = new ScheduleOptions
+            {
+                SaveEvery = 1_000_000,
+                ValidateEvery = 1_000_000,
+                ValBatches = 0,
+                LogEvery = 100,
+                TimeLimit = timeLimit,
+            },
             ResultDir = Path.Combine(outDir, "runs"),
             Name = "quickstart",
-            Model = parse.GetValue(Model)!,
-            Corrupt = parse.GetValue(Corrupt)!,
-            LearningRate = parse.GetValue(Lr),
-            BatchSize = parse.GetValue(BatchSize),
-            Microbatch = parse.GetValue(BatchSize),
-            NumIterations = parse.GetValue(Iterations),
-            LrGamma = 1.0,
-            SaveEvery = 1_000_000,
-            ValidateEvery = 1_000_000,
-            ValBatches = 0,
-            LogEvery = 100,
             Seed = parse.GetValue(Seed),
             Device = parse.GetValue(Gpu),
-            TimeLimit = timeLimit,
             Overwrite = true, // the quickstart's own run: rerunning the quickstart replaces it
         };
         options.Validate();
@@ -102,7 +113,7 @@ internal static class QuickstartCommand
 
         // 3. Train a small conditional bridge for a bounded time.
         using var trainer = Trainer.CreateBuilder().Options(options).Datasets(train, val).WithoutValidation().Build();
-        var trained = ProgressDisplay.Run($"3/4 train {options.Model}", progress =>
+        var trained = ProgressDisplay.Run($"3/4 train {options.Model.NetworkName}", progress =>
         {
             trainer.IterationCompleted += p => progress.Report(new ProgressUpdate(p.Iteration, p.Total, $"loss {p.Loss:F4}"));
             return trainer.Run();
@@ -110,14 +121,14 @@ internal static class QuickstartCommand
         if (trained.Iterations == 0)
             throw new InvalidOperationException($"no training iteration finished within --minutes {parse.GetValue(Minutes)}; give it more time");
         if (trained.StopReason == TrainingStopReason.TimeLimit)
-            Console.WriteLine($"  note: stopped at the {options.TimeLimit!.Value.TotalMinutes:F0}-minute limit (the machine is slower or busier than expected)");
+            Console.WriteLine($"  note: stopped at the {timeLimit.TotalMinutes:F0}-minute limit (the machine is slower or busier than expected)");
         Console.WriteLine($"  {trained.Iterations} iterations in {trained.Elapsed.TotalSeconds:F0} s; loss {Mean(trained.Losses.Take(20)):F4} (first 20) -> {Mean(trained.Losses.TakeLast(20)):F4} (last 20)");
 
         // 4. Sample the validation split with the EMA weights and compare with x1.
-        var evaluation = new EvaluationOptions { Nfe = parse.GetValue(Nfe), BatchSize = 16, Seed = options.Seed, TrajectoryLogCount = 5 };
+        var evaluation = new EvaluationOptions { Sampler = new() { Nfe = parse.GetValue(Nfe), LogCount = 5 }, BatchSize = 16, Seed = options.Seed };
         PredictionBatch? first = null;
         var report = ProgressDisplay.Run("4/4 sample validation", progress =>
-            new Evaluator(trainer.Model, evaluation).Evaluate(val,
+            new Evaluator(trainer.Model, evaluation).Evaluate(val, misfit: null,
                 new Progress<(int Done, int Total)>(p => progress.Report(new ProgressUpdate(p.Done, p.Total))),
                 b => first ??= b));
         report = report with { Checkpoint = trained.CheckpointPath };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Seismic.Models;
 using Seismic.Data.Npy;
 using Seismic.Training;
 
@@ -18,7 +19,7 @@ internal static class SampleCommand
         {
             // Results are checked writable and cleared first: a failure later never leaves results that look complete.
             CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, ["prediction.npy", "input_x1.npy", .. EnsembleOutputs.Results]);
-            using var model = BridgeModel.FromCheckpoint(parse.GetValue(SamplingOptions.Ckpt)!, parse.GetValue(SamplingOptions.Gpu));
+            using var model = SamplingOptions.LoadModel(parse);
             if (parse.GetValue(SampleFromFiles.X1) is not null || parse.GetValue(SampleFromFiles.Seismic) is not null)
                 return EnsembleOutputs.Requested(parse)
                     ? throw new ArgumentException("--ensemble works on a dataset split; it cannot be combined with --x1/--seismic yet")
@@ -29,10 +30,10 @@ internal static class SampleCommand
             int figures = parse.GetValue(SamplingOptions.Figures);
             var predictions = new List<float>();
             var inputs = new List<float>();
-            int count = 0, size = model.Options.ImageSize;
+            int count = 0, size = model.Spec.ImageSize;
             // Back to m/s with the dataset's own label bounds (a --json-data-config may change them).
             var normalization = dataset.Normalization;
-            var report = SamplingOptions.Evaluate(model, dataset, SamplingOptions.Evaluation(parse), batch =>
+            var report = SamplingOptions.Evaluate(parse, model, dataset, SamplingOptions.Evaluation(parse), batch =>
             {
                 predictions.AddRange(batch.Prediction.Select(normalization.DenormalizeVelocity));
                 inputs.AddRange(batch.Input.Select(normalization.DenormalizeVelocity));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Seismic.Models;
 using Seismic.Data.Npy;
 using Seismic.Data.OpenFwi;
 using Seismic.Data.Transforms;
@@ -22,9 +23,7 @@ internal static class SampleFromFiles
     {
         var x1Path = parse.GetValue(X1) ?? throw new ArgumentException("--x1 and --seismic go together");
         var seismicPath = parse.GetValue(Seismic) ?? throw new ArgumentException("--x1 and --seismic go together");
-        var o = model.Options;
-        var config = o.DataConfigPath is null ? OpenFwiConfig.Default : OpenFwiConfig.Load(o.DataConfigPath);
-        var transform = new SampleTransform(config[parse.GetValue(SamplingOptions.DatasetName) ?? o.DatasetName], o.ImageSize);
+        var transform = new SampleTransform(SamplingOptions.DatasetInfo(parse, model), model.Spec.ImageSize);
 
         var velocity = NpyFile.ReadAllFloat32(x1Path, out var vShape);
         var seismic = NpyFile.ReadAllFloat32(seismicPath, out var sShape);
@@ -39,7 +38,7 @@ internal static class SampleFromFiles
             SampleValidation.CheckSeismic(seismic.AsSpan(i * transform.RawSeismicLength, transform.RawSeismicLength), transform.Info, seismicPath, i);
         }
 
-        int s = o.ImageSize, vl = transform.VelocityLength, sl = transform.SeismicLength;
+        int s = model.Spec.ImageSize, vl = transform.VelocityLength, sl = transform.SeismicLength;
         var x1 = new float[n * vl];
         var cond = new float[n * sl];
         for (int i = 0; i < n; i++)
@@ -49,13 +48,9 @@ internal static class SampleFromFiles
         }
 
         var sampler = SamplingOptions.Evaluation(parse);
-        var options = new SamplerOptions
-        {
-            Nfe = sampler.Nfe, GuidanceScale = sampler.Guidance, Formula = sampler.GuidanceFormula,
-            Deterministic = sampler.Deterministic, ClipDenoise = o.ClipDenoise,
-        };
+        var options = sampler.Sampler with { LogCount = 0, ClipDenoise = sampler.Sampler.ClipDenoise || model.Spec.ClipDenoise };
         var prediction = new float[n * vl];
-        using var generator = new Generator((ulong)sampler.Seed, CPU);
+        using var generator = new Generator(sampler.Seed.Value, CPU);
         for (int start = 0; start < n; start += sampler.BatchSize)
         {
             using var scope = NewDisposeScope();

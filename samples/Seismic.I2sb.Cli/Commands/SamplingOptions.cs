@@ -1,10 +1,11 @@
 using System.CommandLine;
+using Seismic.Models;
 using Seismic.Data.Loading;
 using Seismic.Data.OpenFwi;
 using Seismic.Diffusion.Sampling;
 using Seismic.I2sb.Cli.Terminal;
 using Seismic.Training;
-using Seismic.Training.Evaluation;
+using Seismic.Models.Evaluation;
 
 namespace Seismic.I2sb.Cli.Commands;
 
@@ -32,41 +33,56 @@ internal static class SamplingOptions
 
     public static EvaluationOptions Evaluation(ParseResult parse) => new()
     {
-        Nfe = parse.GetValue(Nfe),
-        Guidance = parse.GetValue(Guidance),
-        GuidanceFormula = parse.GetValue(GuidanceFormula)!.ToLowerInvariant() switch
+        Sampler = new SamplerOptions
         {
-            "classic" => Seismic.Diffusion.Sampling.GuidanceFormula.Classic,
-            "mixture" => Seismic.Diffusion.Sampling.GuidanceFormula.Mixture,
-            var other => throw new ArgumentException($"--guidance-formula must be classic or mixture, got '{other}'"),
+            Nfe = parse.GetValue(Nfe),
+            GuidanceScale = parse.GetValue(Guidance),
+            Formula = parse.GetValue(GuidanceFormula)!.ToLowerInvariant() switch
+            {
+                "classic" => Seismic.Diffusion.Sampling.GuidanceFormula.Classic,
+                "mixture" => Seismic.Diffusion.Sampling.GuidanceFormula.Mixture,
+                var other => throw new ArgumentException($"--guidance-formula must be classic or mixture, got '{other}'"),
+            },
+            Deterministic = parse.GetValue(Deterministic),
+            LogCount = 5,
         },
-        Deterministic = parse.GetValue(Deterministic),
         MaxSamples = parse.GetValue(MaxSamples),
         BatchSize = parse.GetValue(BatchSize),
         Seed = parse.GetValue(Seed),
-        TrajectoryLogCount = 5,
-        DataMisfit = parse.GetValue(Misfit),
     };
+
+    /// <summary>Loads the checkpoint the flags name on the device they ask for.</summary>
+    public static BridgeModel LoadModel(ParseResult parse) =>
+        BridgeModel.Load(parse.GetValue(Ckpt)!, Seismic.Diffusion.Runtime.TorchRuntime.ResolveDevice(parse.GetValue(Gpu)));
+
+    /// <summary>The dataset whose normalisation applies: the one the flags name, else the model's.</summary>
+    public static OpenFwiDatasetInfo DatasetInfo(ParseResult parse, BridgeModel model) =>
+        parse.GetValue(DatasetName) is { } name ? OpenFwiConfig.Default[name] : model.Spec.Dataset;
 
     /// <summary>Opens the split the model was trained on (or the one the flags name), cached at the model's image size.</summary>
     public static SeismicDataset OpenDataset(ParseResult parse, BridgeModel model)
     {
-        var o = model.Options;
         var split = DatasetSplits.Parse(parse.GetValue(Split)!);
+        var directory = parse.GetValue(DatasetDir) ?? Trainer.ReadOptions(parse.GetValue(Ckpt)!).Data.DatasetDir;
+        if (string.IsNullOrEmpty(directory))
+            throw new ArgumentException("the checkpoint does not say where its dataset is; give DatasetDir");
         var builder = SeismicDataset.Builder()
-            .FromDirectory(parse.GetValue(DatasetDir) ?? o.DatasetDir)
-            .Dataset(parse.GetValue(DatasetName) ?? o.DatasetName)
+            .FromDirectory(directory)
+            .Dataset(DatasetInfo(parse, model))
             .Split(split)
-            .ImageSize(o.ImageSize);
-        if (o.DataConfigPath is not null) builder.Config(o.DataConfigPath);
+            .ImageSize(model.Spec.ImageSize);
         return ProgressDisplay.Run($"cache {split.FolderName()}", progress =>
             builder.Progress(new Progress<Seismic.Data.Cache.CacheBuildProgress>(p => progress.Report(new ProgressUpdate(p.Done, p.Total)))).Build());
     }
 
+    /// <summary>The physics misfit of <paramref name="dataset"/> when the flags ask for it (--misfit).</summary>
+    public static IDataMisfit? DataMisfit(ParseResult parse, SeismicDataset dataset) =>
+        parse.GetValue(Misfit) ? new Seismic.Physics.Misfit.DatasetMisfit(dataset) : null;
+
     /// <summary>Runs the evaluator with a progress display, handing every batch to <paramref name="onBatch"/>.</summary>
-    public static EvaluationReport Evaluate(BridgeModel model, SeismicDataset dataset, EvaluationOptions options, Action<PredictionBatch> onBatch) =>
-        ProgressDisplay.Run($"sample NFE {options.Nfe}", progress =>
-            new Evaluator(model, options).Evaluate(dataset,
+    public static EvaluationReport Evaluate(ParseResult parse, BridgeModel model, SeismicDataset dataset, EvaluationOptions options, Action<PredictionBatch> onBatch) =>
+        ProgressDisplay.Run($"sample NFE {options.Sampler.Nfe}", progress =>
+            new Evaluator(model, options).Evaluate(dataset, DataMisfit(parse, dataset),
                 new Progress<(int Done, int Total)>(p => progress.Report(new ProgressUpdate(p.Done, p.Total))), onBatch));
 
     /// <summary>Writes comparison figures of the first samples and the trajectory of the first batch.</summary>

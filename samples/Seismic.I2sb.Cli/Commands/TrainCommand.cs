@@ -1,46 +1,53 @@
 using System.CommandLine;
 using Seismic.Data.OpenFwi;
+using Seismic.Diffusion;
+using Seismic.Diffusion.Corruption;
 using Seismic.I2sb.Cli.Terminal;
+using Seismic.Models;
 using Seismic.Training;
 
 namespace Seismic.I2sb.Cli.Commands;
 
 /// <summary>
-/// The <c>train</c> verb: every flag of the reference README with its spelling and default, mapped one to one onto
-/// <see cref="TrainingOptions"/>, plus save/validation frequencies, guidance and a time limit.
+/// The <c>train</c> verb: every flag of the reference README with its spelling and default (and the spellings its
+/// scripts use, as aliases), mapped one to one onto <see cref="TrainingOptions"/> and its parts, plus save/validation
+/// frequencies, guidance and a time limit.
 /// </summary>
 internal static class TrainCommand
 {
     private static readonly TrainingOptions Defaults = new();
+    private static readonly ModelSpec Spec = Defaults.Model;
+    private static readonly OptimizationOptions Optimization = Defaults.Optimization;
+    private static readonly ScheduleOptions Schedule = Defaults.Schedule;
 
     // Reference flags.
     internal static readonly Option<string> ResultDir = new("--result-dir") { Description = "Folder for results (checkpoints, figures, logs).", DefaultValueFactory = _ => Defaults.ResultDir };
     internal static readonly Option<string> DatasetDir = new("--dataset-dir") { Description = "OpenFWI-format dataset folder with train/ and val/.", Required = true };
-    internal static readonly Option<string> DatasetName = new("--dataset-name") { Description = "OpenFWI dataset name, e.g. FlatVel_A.", DefaultValueFactory = _ => Defaults.DatasetName };
+    internal static readonly Option<string> DatasetName = new("--dataset-name") { Description = "OpenFWI dataset name, e.g. FlatVel_A.", DefaultValueFactory = _ => Spec.Dataset.Key };
     internal static readonly Option<string> Name = new("--name") { Description = "Run name; results go to RESULT_DIR/NAME.", DefaultValueFactory = _ => Defaults.Name };
-    internal static readonly Option<int> Seed = new("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => Defaults.Seed };
+    internal static readonly Option<int> Seed = new("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => (int)Defaults.Seed.Value };
     internal static readonly Option<int> MasterPort = new("--master-port") { Description = "Distributed port (accepted for compatibility; single process only).", DefaultValueFactory = _ => 6020 };
     internal static readonly Option<string?> Ckpt = new("--ckpt") { Description = "Checkpoint to resume from." };
     internal static readonly Option<string?> Gpu = new("--gpu") { Description = "GPU index N (cuda:N); default: CUDA when available, else CPU. 'cpu' forces the CPU." };
-    internal static readonly Option<string> Model = new("--model") { Description = "U-Net preset: unet_ch32, unet_ch64, i2sb_small, i2sb_small_cond, i2sb_large, i2sb_large_cond.", DefaultValueFactory = _ => Defaults.Model };
-    internal static readonly Option<int> ImageSize = new("--image-size") { Description = "Image size S (multiple of 8).", DefaultValueFactory = _ => Defaults.ImageSize };
-    internal static readonly Option<string> Corrupt = new("--corrupt") { Description = "Corruption preset x0 -> x1.", DefaultValueFactory = _ => Defaults.Corrupt };
-    internal static readonly Option<int> ValBatches = new("--val-batches") { Description = "Validation batches sampled at NFE = 1.", DefaultValueFactory = _ => Defaults.ValBatches };
-    internal static readonly Option<double> T0 = new("--t0") { Description = "Start of the network time input range.", DefaultValueFactory = _ => Defaults.T0 };
-    internal static readonly Option<double> T = new("--T") { Description = "End of the network time input range.", DefaultValueFactory = _ => Defaults.T };
-    internal static readonly Option<int> Interval = new("--interval") { Description = "Number of bridge steps N (even).", DefaultValueFactory = _ => Defaults.Interval };
-    internal static readonly Option<double> BetaMax = new("--beta-max") { Description = "Maximum beta of the schedule.", DefaultValueFactory = _ => Defaults.BetaMax };
-    internal static readonly Option<double> DropCond = new("--drop_cond") { Description = "Probability of dropping the condition per sample.", DefaultValueFactory = _ => Defaults.DropCond };
-    internal static readonly Option<bool> PredX0 = new("--pred-x0") { Description = "The network predicts x0." };
+    internal static readonly Option<string> Model = new("--model") { Description = "U-Net preset: unet_ch32, unet_ch64, i2sb_small, i2sb_small_cond, i2sb_large, i2sb_large_cond.", DefaultValueFactory = _ => Spec.NetworkName };
+    internal static readonly Option<int> ImageSize = new("--image-size") { Description = "Image size S (multiple of 8).", DefaultValueFactory = _ => Spec.ImageSize };
+    internal static readonly Option<string> Corrupt = new("--corrupt") { Description = "Corruption preset x0 -> x1.", DefaultValueFactory = _ => Spec.Corruption.Name };
+    internal static readonly Option<int> ValBatches = new("--val-batches") { Description = "Validation batches sampled at NFE = 1.", DefaultValueFactory = _ => Schedule.ValBatches };
+    internal static readonly Option<double> T0 = new("--t0") { Description = "Start of the network time input range.", DefaultValueFactory = _ => Spec.Bridge.T0 };
+    internal static readonly Option<double> T = new("--T") { Description = "End of the network time input range.", DefaultValueFactory = _ => Spec.Bridge.T };
+    internal static readonly Option<int> Interval = new("--interval") { Description = "Number of bridge steps N (even).", DefaultValueFactory = _ => Spec.Bridge.Interval };
+    internal static readonly Option<double> BetaMax = new("--beta-max") { Description = "Maximum beta of the schedule.", DefaultValueFactory = _ => Spec.Bridge.BetaMax };
+    internal static readonly Option<double> DropCond = new("--drop_cond") { Description = "Probability of dropping the condition per sample.", DefaultValueFactory = _ => Optimization.DropCond };
+    internal static readonly Option<bool> PredX0 = new("--pred-x0", "--pred_x0") { Description = "The network predicts x0." };
     internal static readonly Option<bool> OtOde = new("--ot-ode") { Description = "Optimal-transport ODE bridge (no noise)." };
     internal static readonly Option<bool> ClipDenoise = new("--clip-denoise") { Description = "Clamp x0_hat to [-1, 1] while sampling." };
-    internal static readonly Option<int> BatchSize = new("--batch-size") { Description = "Samples per optimiser iteration.", DefaultValueFactory = _ => Defaults.BatchSize };
-    internal static readonly Option<int> Microbatch = new("--microbatch") { Description = "Samples per forward/backward pass (gradients summed).", DefaultValueFactory = _ => Defaults.Microbatch };
-    internal static readonly Option<int> NumItr = new("--num-itr") { Description = "Optimiser iterations.", DefaultValueFactory = _ => Defaults.NumIterations };
-    internal static readonly Option<double> Lr = new("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => Defaults.LearningRate };
-    internal static readonly Option<double> LrGamma = new("--lr-gamma") { Description = "Learning-rate decay every --lr-step iterations (none when >= 1).", DefaultValueFactory = _ => Defaults.LrGamma };
-    internal static readonly Option<double?> ClipGradNorm = new("--clip_grad_norm") { Description = "Gradient-norm clipping threshold (off by default)." };
-    internal static readonly Option<double> Ema = new("--ema") { Description = "EMA decay.", DefaultValueFactory = _ => Defaults.EmaDecay };
+    internal static readonly Option<int> BatchSize = new("--batch-size") { Description = "Samples per optimiser iteration.", DefaultValueFactory = _ => Optimization.BatchSize };
+    internal static readonly Option<int> Microbatch = new("--microbatch") { Description = "Samples per forward/backward pass (gradients summed).", DefaultValueFactory = _ => Optimization.Microbatch };
+    internal static readonly Option<int> NumItr = new("--num-itr") { Description = "Optimiser iterations.", DefaultValueFactory = _ => Optimization.NumIterations };
+    internal static readonly Option<double> Lr = new("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => Optimization.LearningRate };
+    internal static readonly Option<double> LrGamma = new("--lr-gamma") { Description = "Learning-rate decay every --lr-step iterations (none when >= 1).", DefaultValueFactory = _ => Optimization.LrGamma };
+    internal static readonly Option<double?> ClipGradNorm = new("--clip-grad-norm", "--clip_grad_norm") { Description = "Gradient-norm clipping threshold (off by default)." };
+    internal static readonly Option<double> Ema = new("--ema") { Description = "EMA decay.", DefaultValueFactory = _ => Optimization.EmaDecay };
     internal static readonly Option<string?> LogWriter = new("--log-writer") { Description = "Log writer: tensorboard (event files in the run folder) or unset." };
     internal static readonly Option<string?> JsonDataConfig = new("--json-data-config") { Description = "OpenFWI dataset_config.json with bounds to use instead of the embedded table." };
 
@@ -51,23 +58,24 @@ internal static class TrainCommand
     internal static readonly Option<int> NGpuPerNode = new("--n-gpu-per-node") { Description = "Processes per node (only 1 is supported yet).", DefaultValueFactory = _ => 1 };
 
     // What a user needs on top.
-    internal static readonly Option<int> LrStep = new("--lr-step") { Description = "Iterations between learning-rate decays.", DefaultValueFactory = _ => Defaults.LrStep };
-    internal static readonly Option<double> L2Norm = new("--l2-norm") { Description = "AdamW weight decay.", DefaultValueFactory = _ => Defaults.WeightDecay };
-    internal static readonly Option<int> SaveEvery = new("--save-every") { Description = "Iterations between checkpoints.", DefaultValueFactory = _ => Defaults.SaveEvery };
-    internal static readonly Option<int> ValEvery = new("--val-every") { Description = "Iterations between validations.", DefaultValueFactory = _ => Defaults.ValidateEvery };
-    internal static readonly Option<int> LogEvery = new("--log-every") { Description = "Iterations between log lines.", DefaultValueFactory = _ => Defaults.LogEvery };
-    internal static readonly Option<double> Guidance = new("--guidance") { Description = "Guidance weight used by validation sampling (0: one conditional call).", DefaultValueFactory = _ => Defaults.Guidance };
+    internal static readonly Option<int> LrStep = new("--lr-step") { Description = "Iterations between learning-rate decays.", DefaultValueFactory = _ => Optimization.LrStep };
+    internal static readonly Option<double> L2Norm = new("--l2-norm", "--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => Optimization.WeightDecay };
+    internal static readonly Option<int> SaveEvery = new("--save-every") { Description = "Iterations between checkpoints.", DefaultValueFactory = _ => Schedule.SaveEvery };
+    internal static readonly Option<int> ValEvery = new("--val-every") { Description = "Iterations between validations.", DefaultValueFactory = _ => Schedule.ValidateEvery };
+    internal static readonly Option<int> LogEvery = new("--log-every") { Description = "Iterations between log lines.", DefaultValueFactory = _ => Schedule.LogEvery };
+    internal static readonly Option<double> Guidance = new("--guidance") { Description = "Guidance weight used by validation sampling (0: one conditional call).", DefaultValueFactory = _ => Schedule.ValGuidance };
     internal static readonly Option<string?> CacheDir = new("--cache-dir") { Description = "Where LMDB caches live (default: inside each split folder)." };
     internal static readonly Option<double?> TimeLimit = new("--time-limit") { Description = "Stop after this many minutes (checkpoint kept)." };
     internal static readonly Option<bool> NoShotTraceDropout = new("--no-shot-trace-dropout") { Description = "Disable the shot/trace dropout augmentation of the condition." };
     internal static readonly Option<bool> Overwrite = new("--overwrite") { Description = "Start afresh even if RESULT_DIR/NAME already holds a run (its checkpoint is replaced). Without it, an existing run is only continued with --ckpt." };
 
-    /// <summary>TrainingOptions names whose flag is not their kebab-case spelling (the rest map by spelling).</summary>
+    /// <summary>Option names of the libraries whose flag is not their kebab-case spelling (the rest map by spelling).</summary>
     internal static readonly Dictionary<string, string> Aliases = new()
     {
         ["NumIterations"] = "--num-itr", ["LearningRate"] = "--lr", ["EmaDecay"] = "--ema", ["WeightDecay"] = "--l2-norm",
-        ["ValidateEvery"] = "--val-every", ["ResumeFrom"] = "--ckpt", ["Device"] = "--gpu", ["DataConfigPath"] = "--json-data-config",
-        ["ShotTraceDropout"] = "--no-shot-trace-dropout", ["RunDir"] = "--result-dir/--name",
+        ["ValidateEvery"] = "--val-every", ["ResumeFrom"] = "--ckpt", ["Device"] = "--gpu", ["Dataset"] = "--dataset-name",
+        ["ShotTraceDropout"] = "--no-shot-trace-dropout", ["RunDir"] = "--result-dir/--name", ["Network"] = "--model",
+        ["Corruption"] = "--corrupt", ["Parameterization"] = "--pred-x0", ["ValGuidance"] = "--guidance",
     };
 
     public static Command Create()
@@ -82,7 +90,7 @@ internal static class TrainCommand
             // From here on, Ctrl-C or SIGTERM end the run at the next iteration boundary with a checkpoint.
             using var stop = new GracefulStop("finishing the current iteration and writing the checkpoint");
             var figures = Path.Combine(options.RunDir, "figures");
-            var info = (options.DataConfigPath is { } json ? OpenFwiConfig.Load(json) : OpenFwiConfig.Default)[options.DatasetName];
+            var info = options.Model.Dataset;
             trainer.Validated += v =>
             {
                 Directory.CreateDirectory(figures);
@@ -123,53 +131,67 @@ internal static class TrainCommand
         LogEvery, Guidance, CacheDir, TimeLimit, NoShotTraceDropout, Overwrite,
     ];
 
-    /// <summary>Maps the parsed flags onto <see cref="TrainingOptions"/> and validates them.</summary>
+    /// <summary>Maps the parsed flags onto <see cref="TrainingOptions"/> (the trainer builder validates them).</summary>
     internal static TrainingOptions Bind(ParseResult parse)
     {
         if (parse.GetValue(NumProcNode) != 1 || parse.GetValue(NGpuPerNode) != 1 || parse.GetValue(NodeRank) != 0)
             throw new NotSupportedException("multi-process training (--num-proc-node, --n-gpu-per-node, --node-rank) is not supported yet; run one process per node with the defaults");
-        var o = new TrainingOptions
+        var config = parse.GetValue(JsonDataConfig) is { } json ? OpenFwiConfig.Load(json) : OpenFwiConfig.Default;
+        return new TrainingOptions
         {
+            Data = new DataOptions { DatasetDir = parse.GetValue(DatasetDir)!, CacheDir = parse.GetValue(CacheDir) },
+            Model = new ModelSpec
+            {
+                Network = ModelPreset.Parse(parse.GetValue(Model)!).Network,
+                Bridge = new BridgeOptions
+                {
+                    Interval = parse.GetValue(Interval),
+                    BetaMax = parse.GetValue(BetaMax),
+                    T0 = parse.GetValue(T0),
+                    T = parse.GetValue(T),
+                    OtOde = parse.GetValue(OtOde),
+                    Parameterization = parse.GetValue(PredX0) ? BridgeParameterization.PredX0 : BridgeParameterization.NoiseLike,
+                },
+                Corruption = CorruptionPreset.Parse(parse.GetValue(Corrupt)!),
+                Dataset = config[parse.GetValue(DatasetName)!],
+                ImageSize = parse.GetValue(ImageSize),
+                ClipDenoise = parse.GetValue(ClipDenoise),
+            },
+            Optimization = new OptimizationOptions
+            {
+                BatchSize = parse.GetValue(BatchSize),
+                Microbatch = parse.GetValue(Microbatch),
+                NumIterations = parse.GetValue(NumItr),
+                LearningRate = parse.GetValue(Lr),
+                LrGamma = parse.GetValue(LrGamma),
+                LrStep = parse.GetValue(LrStep),
+                WeightDecay = parse.GetValue(L2Norm),
+                ClipGradNorm = parse.GetValue(ClipGradNorm),
+                EmaDecay = parse.GetValue(Ema),
+                DropCond = parse.GetValue(DropCond),
+                ShotTraceDropout = !parse.GetValue(NoShotTraceDropout),
+            },
+            Schedule = new ScheduleOptions
+            {
+                SaveEvery = parse.GetValue(SaveEvery),
+                ValidateEvery = parse.GetValue(ValEvery),
+                ValBatches = parse.GetValue(ValBatches),
+                ValGuidance = parse.GetValue(Guidance),
+                LogEvery = parse.GetValue(LogEvery),
+                LogWriter = parse.GetValue(LogWriter) switch
+                {
+                    null or "none" => Training.LogWriter.None,
+                    "tensorboard" => Training.LogWriter.TensorBoard,
+                    var other => throw new ArgumentException($"--log-writer must be 'tensorboard' or unset, got '{other}'"),
+                },
+                TimeLimit = parse.GetValue(TimeLimit) is { } minutes ? CliAction.Minutes(minutes, TimeLimit.Name) : null,
+            },
             ResultDir = parse.GetValue(ResultDir)!,
-            DatasetDir = parse.GetValue(DatasetDir)!,
-            DatasetName = parse.GetValue(DatasetName)!,
             Name = parse.GetValue(Name)!,
             Seed = parse.GetValue(Seed),
             ResumeFrom = parse.GetValue(Ckpt),
             Device = parse.GetValue(Gpu),
-            Model = parse.GetValue(Model)!,
-            ImageSize = parse.GetValue(ImageSize),
-            Corrupt = parse.GetValue(Corrupt)!,
-            ValBatches = parse.GetValue(ValBatches),
-            T0 = parse.GetValue(T0),
-            T = parse.GetValue(T),
-            Interval = parse.GetValue(Interval),
-            BetaMax = parse.GetValue(BetaMax),
-            DropCond = parse.GetValue(DropCond),
-            PredX0 = parse.GetValue(PredX0),
-            OtOde = parse.GetValue(OtOde),
-            ClipDenoise = parse.GetValue(ClipDenoise),
-            BatchSize = parse.GetValue(BatchSize),
-            Microbatch = parse.GetValue(Microbatch),
-            NumIterations = parse.GetValue(NumItr),
-            LearningRate = parse.GetValue(Lr),
-            LrGamma = parse.GetValue(LrGamma),
-            ClipGradNorm = parse.GetValue(ClipGradNorm),
-            EmaDecay = parse.GetValue(Ema),
-            LogWriter = parse.GetValue(LogWriter),
-            DataConfigPath = parse.GetValue(JsonDataConfig),
-            LrStep = parse.GetValue(LrStep),
-            WeightDecay = parse.GetValue(L2Norm),
-            SaveEvery = parse.GetValue(SaveEvery),
-            ValidateEvery = parse.GetValue(ValEvery),
-            LogEvery = parse.GetValue(LogEvery),
-            Guidance = parse.GetValue(Guidance),
-            CacheDir = parse.GetValue(CacheDir),
-            ShotTraceDropout = !parse.GetValue(NoShotTraceDropout),
-            TimeLimit = parse.GetValue(TimeLimit) is { } minutes ? CliAction.Minutes(minutes, TimeLimit.Name) : null,
             Overwrite = parse.GetValue(Overwrite),
         };
-        o.Validate();
-        return o;
     }
 }

@@ -11,7 +11,12 @@ public class BridgeTests
         torch.tensor(c.GetProperty("steps").EnumerateArray().Select(e => e.GetInt64()).ToArray());
 
     private static Bridge Create(System.Text.Json.JsonElement c, bool predX0 = false) =>
-        new(new BridgeOptions().WithSchedule(c.GetProperty("interval").GetInt32(), c.GetProperty("beta_max").GetDouble()).WithPredX0(predX0));
+        new(new BridgeOptions
+        {
+            Interval = c.GetProperty("interval").GetInt32(),
+            BetaMax = c.GetProperty("beta_max").GetDouble(),
+            Parameterization = predX0 ? BridgeParameterization.PredX0 : BridgeParameterization.NoiseLike,
+        });
 
     [Fact]
     public void QSample_without_noise_matches_the_reference()
@@ -69,7 +74,7 @@ public class BridgeTests
     [Fact]
     public void Pred_x0_label_is_x0_and_recovery_is_the_output_clipped_on_request()
     {
-        using var bridge = new Bridge(new BridgeOptions().WithPredX0());
+        using var bridge = new Bridge(new BridgeOptions { Parameterization = BridgeParameterization.PredX0 });
         using var x0 = torch.linspace(-2, 2, 16).reshape(1, 1, 4, 4);
         using var steps = torch.tensor(new long[] { 10 });
         using var label = bridge.TrainingLabel(steps, x0, torch.zeros_like(x0));
@@ -95,7 +100,7 @@ public class BridgeTests
     [Fact]
     public void Ot_ode_bridge_drops_the_noise_unless_overridden()
     {
-        using var bridge = new Bridge(new BridgeOptions().WithOtOde());
+        using var bridge = new Bridge(new BridgeOptions { OtOde = true });
         using var x0 = torch.zeros(2, 1, 4, 4);
         using var x1 = torch.ones(2, 1, 4, 4);
         using var steps = torch.tensor(new long[] { 500, 500 });

@@ -11,7 +11,7 @@ public class GaussianMixtureBlurTests
     [Fact]
     public void Same_seed_gives_the_same_corruption_and_different_seeds_differ()
     {
-        var blur = CorruptionPresets.Create("blur-openfwi_custom");
+        var blur = CorruptionPreset.OpenFwiCustom.Create();
         using var x = Images();
         using var g1 = new Generator(1);
         using var g2 = new Generator(1);
@@ -26,7 +26,7 @@ public class GaussianMixtureBlurTests
     [Fact]
     public void Draws_stay_in_the_configured_ranges()
     {
-        var blur = CorruptionPresets.Create("blur-openfwi_custom");
+        var blur = CorruptionPreset.OpenFwiCustom.Create();
         using var g = new Generator(3);
         var draws = Enumerable.Range(0, 300).Select(_ => blur.Draw(g)).ToList();
         Assert.All(draws, d => Assert.InRange(d.Sigma, 8, 24));
@@ -38,7 +38,7 @@ public class GaussianMixtureBlurTests
     [Fact]
     public void Noise_free_unit_interval_blur_is_the_plain_smoothing()
     {
-        var blur = CorruptionPresets.Create("blur-openfwi_benchmark");
+        var blur = CorruptionPreset.OpenFwiBenchmark.Create();
         using var x = Images();
         using var y = blur.Apply(x);
         using var expected = GaussianSmoothing.Apply(x, 9).clamp(-1, 1);

@@ -19,12 +19,12 @@ public class BridgeSamplerTests
     [Fact]
     public void Ot_ode_sampling_is_deterministic()
     {
-        using var bridge = new Diffusion.Bridge(new BridgeOptions().WithOtOde());
+        using var bridge = new Diffusion.Bridge(new BridgeOptions { OtOde = true });
         using var x1 = X1();
         using var g1 = new Generator(1);
         using var g2 = new Generator(2);
-        using var a = Run(bridge, new SamplerOptions().WithNfe(20), x1, null, g1);
-        using var b = Run(bridge, new SamplerOptions().WithNfe(20), x1, null, g2);
+        using var a = Run(bridge, new SamplerOptions { Nfe = 20 }, x1, null, g1);
+        using var b = Run(bridge, new SamplerOptions { Nfe = 20 }, x1, null, g2);
         Assert.True(Assertions.Equal(a, b));
     }
 
@@ -33,7 +33,7 @@ public class BridgeSamplerTests
     {
         using var bridge = new Diffusion.Bridge();
         using var x1 = X1();
-        var options = new SamplerOptions().WithNfe(20);
+        var options = new SamplerOptions { Nfe = 20 };
         using var g1 = new Generator(42);
         using var g2 = new Generator(42);
         using var g3 = new Generator(43);
@@ -48,14 +48,14 @@ public class BridgeSamplerTests
     public void Deterministic_switch_removes_the_noise_of_an_sde_bridge()
     {
         using var sde = new Diffusion.Bridge();
-        using var ode = new Diffusion.Bridge(new BridgeOptions().WithOtOde());
+        using var ode = new Diffusion.Bridge(new BridgeOptions { OtOde = true });
         using var x1 = X1();
-        var options = new SamplerOptions().WithNfe(10).WithDeterministic();
+        var options = new SamplerOptions { Nfe = 10, Deterministic = true };
         using var g1 = new Generator(1);
         using var g2 = new Generator(2);
         using var a = Run(sde, options, x1, null, g1);
         using var b = Run(sde, options, x1, null, g2);
-        using var c = Run(ode, new SamplerOptions().WithNfe(10), x1, null, null);
+        using var c = Run(ode, new SamplerOptions { Nfe = 10 }, x1, null, null);
         Assert.True(Assertions.Equal(a, b));
         Assert.True(Assertions.Equal(a, c));
     }
@@ -65,11 +65,11 @@ public class BridgeSamplerTests
     [InlineData(true)]
     public void Nfe_one_returns_the_posterior_to_zero_of_one_call(bool predX0)
     {
-        using var bridge = new Diffusion.Bridge(new BridgeOptions().WithPredX0(predX0));
+        using var bridge = new Diffusion.Bridge(new BridgeOptions { Parameterization = predX0 ? BridgeParameterization.PredX0 : BridgeParameterization.NoiseLike });
         using var x1 = X1();
         using var cond = Cond();
         var net = new FakeNetwork();
-        using var result = new BridgeSampler(bridge, net, new SamplerOptions().WithNfe(1)).Sample(x1, cond);
+        using var result = new BridgeSampler(bridge, net, new SamplerOptions { Nfe = 1 }).Sample(x1, cond);
         Assert.Equal(1, net.Calls);
         Assert.Equal(999L, net.SeenSteps.Single());
         Assert.Equal(1, result.NetworkCalls);
@@ -81,14 +81,14 @@ public class BridgeSamplerTests
         Assert.True(result.X0.allclose(expected, rtol: 0, atol: 1e-6));
         // The posterior to step 0 adds no noise, even on an SDE bridge.
         using var g = new Generator(99);
-        using var again = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions().WithNfe(1)).Sample(x1, cond, g);
+        using var again = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions { Nfe = 1 }).Sample(x1, cond, g);
         Assert.True(Assertions.Equal(result.X0, again.X0));
     }
 
     [Fact]
     public void Without_guidance_each_step_is_one_conditional_call()
     {
-        using var bridge = new Diffusion.Bridge(new BridgeOptions().WithOtOde());
+        using var bridge = new Diffusion.Bridge(new BridgeOptions { OtOde = true });
         using var x1 = X1();
         using var cond = Cond();
         var net = new FakeNetwork();
@@ -104,11 +104,11 @@ public class BridgeSamplerTests
     [InlineData(GuidanceFormula.Mixture, 0.5)]
     public void Guidance_combines_conditional_and_unconditional_outputs(GuidanceFormula formula, double w)
     {
-        using var bridge = new Diffusion.Bridge(new BridgeOptions().WithOtOde());
+        using var bridge = new Diffusion.Bridge(new BridgeOptions { OtOde = true });
         using var x1 = X1();
         using var cond = Cond();
         var net = new FakeNetwork();
-        using var result = new BridgeSampler(bridge, net, new SamplerOptions().WithNfe(1).WithGuidance(w, formula)).Sample(x1, cond);
+        using var result = new BridgeSampler(bridge, net, new SamplerOptions { Nfe = 1, GuidanceScale = w, Formula = formula }).Sample(x1, cond);
         Assert.Equal(2, net.Calls);
         Assert.Equal(1, net.ConditionalCalls);
 
@@ -121,16 +121,16 @@ public class BridgeSamplerTests
         using var expected = bridge.PosteriorStep(0, 999, x1, x0Hat);
         Assert.True(result.X0.allclose(expected, rtol: 0, atol: 1e-5));
 
-        using var unguided = Run(bridge, new SamplerOptions().WithNfe(1), x1, cond, null);
+        using var unguided = Run(bridge, new SamplerOptions { Nfe = 1 }, x1, cond, null);
         Assert.False(result.X0.allclose(unguided, rtol: 0, atol: 1e-5));
     }
 
     [Fact]
     public void Trajectory_logs_evenly_spaced_states_ending_with_the_result()
     {
-        using var bridge = new Diffusion.Bridge(new BridgeOptions().WithOtOde());
+        using var bridge = new Diffusion.Bridge(new BridgeOptions { OtOde = true });
         using var x1 = X1();
-        using var result = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions().WithNfe(10).WithTrajectory(4)).Sample(x1);
+        using var result = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions { Nfe = 10, LogCount = 4 }).Sample(x1);
         Assert.NotNull(result.States);
         Assert.NotNull(result.X0Predictions);
         Assert.Equal(new long[] { 2, 4, 1, 8, 8 }, result.States!.shape);
@@ -144,10 +144,10 @@ public class BridgeSamplerTests
     [Fact]
     public void Clip_denoise_bounds_x0_hat()
     {
-        using var bridge = new Diffusion.Bridge(new BridgeOptions().WithOtOde().WithPredX0());
+        using var bridge = new Diffusion.Bridge(new BridgeOptions { OtOde = true, Parameterization = BridgeParameterization.PredX0 });
         using var x1 = X1() * 10;
-        using var clipped = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions().WithNfe(3).WithClipDenoise().WithTrajectory(3)).Sample(x1);
-        using var free = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions().WithNfe(3).WithTrajectory(3)).Sample(x1);
+        using var clipped = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions { Nfe = 3, ClipDenoise = true, LogCount = 3 }).Sample(x1);
+        using var free = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions { Nfe = 3, LogCount = 3 }).Sample(x1);
         Assert.True(clipped.X0Predictions!.abs().max().item<float>() <= 1f);
         Assert.True(free.X0Predictions!.abs().max().item<float>() > 1f);
     }
@@ -159,7 +159,7 @@ public class BridgeSamplerTests
         using var x1 = X1();
         using var cond = Cond();
         using var gen = new Generator(5);
-        var sampler = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions().WithNfe(25).WithGuidance(1.5).WithTrajectory(5));
+        var sampler = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions { Nfe = 25, GuidanceScale = 1.5, LogCount = 5 });
         // Warm up once so lazily created native state does not count.
         sampler.Sample(x1, cond, gen).Dispose();
 
@@ -180,7 +180,7 @@ public class BridgeSamplerTests
         using var x1 = X1();
         using var gen = new Generator(6);
         var counts = new List<long>();
-        var sampler = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions().WithNfe(30));
+        var sampler = new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions { Nfe = 30 });
         using var result = sampler.Sample(x1, null, gen, (_, _) => counts.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount));
         Assert.Equal(30, counts.Count);
         Assert.Single(counts.Skip(1).Distinct());
@@ -199,7 +199,7 @@ public class BridgeSamplerTests
     [Fact]
     public void Default_nfe_is_interval_minus_one()
     {
-        using var bridge = new Diffusion.Bridge(new BridgeOptions().WithSchedule(20, 0.3));
+        using var bridge = new Diffusion.Bridge(new BridgeOptions { Interval = 20, BetaMax = 0.3 });
         var sampler = new BridgeSampler(bridge, new FakeNetwork());
         Assert.Equal(19, sampler.Nfe);
         Assert.Equal(Enumerable.Range(0, 20), sampler.Steps);

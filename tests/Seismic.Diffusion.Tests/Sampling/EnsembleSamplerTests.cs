@@ -22,7 +22,7 @@ public class EnsembleSamplerTests
     public void Sde_members_differ_and_a_seed_fixes_them()
     {
         using var bridge = new Diffusion.Bridge();
-        var options = new SamplerOptions().WithNfe(10);
+        var options = new SamplerOptions { Nfe = 10 };
         var ensemble = new EnsembleOptions { Members = 4, MaxBatch = 5 };
         using var a = Run(bridge, options, ensemble, 7);
         using var b = Run(bridge, options, ensemble, 7);
@@ -38,11 +38,11 @@ public class EnsembleSamplerTests
     [Fact]
     public void Members_are_identical_without_noise()
     {
-        using var ode = new Diffusion.Bridge(new BridgeOptions().WithOtOde());
+        using var ode = new Diffusion.Bridge(new BridgeOptions { OtOde = true });
         using var sde = new Diffusion.Bridge();
         var ensemble = new EnsembleOptions { Members = 4 };
-        using var a = Run(ode, new SamplerOptions().WithNfe(10), ensemble, 1);
-        using var b = Run(sde, new SamplerOptions().WithNfe(10).WithDeterministic(), ensemble, 2);
+        using var a = Run(ode, new SamplerOptions { Nfe = 10 }, ensemble, 1);
+        using var b = Run(sde, new SamplerOptions { Nfe = 10, Deterministic = true }, ensemble, 2);
         foreach (var r in new[] { a, b })
         {
             Assert.Equal(0f, r.Std.abs().max().item<float>());
@@ -54,7 +54,7 @@ public class EnsembleSamplerTests
     public void One_member_reproduces_a_plain_sampler_run_exactly()
     {
         using var bridge = new Diffusion.Bridge();
-        var options = new SamplerOptions().WithNfe(6).WithGuidance(0.5);
+        var options = new SamplerOptions { Nfe = 6, GuidanceScale = 0.5 };
         using var ensemble = Run(bridge, options, new EnsembleOptions { Members = 1, MaxBatch = 16 }, 99);
         using var x1 = X1();
         using var cond = Cond();
@@ -67,8 +67,8 @@ public class EnsembleSamplerTests
     [Fact]
     public void Members_go_through_the_network_together_in_bounded_chunks()
     {
-        using var bridge = new Diffusion.Bridge(new BridgeOptions().WithOtOde());
-        var options = new SamplerOptions().WithNfe(5);
+        using var bridge = new Diffusion.Bridge(new BridgeOptions { OtOde = true });
+        var options = new SamplerOptions { Nfe = 5 };
         var together = new FakeNetwork();
         using var a = Run(bridge, options, new EnsembleOptions { Members = 4, MaxBatch = 64 }, 1, together);
         Assert.Equal(5, together.Calls);                       // one call of 3 x 4 rows per step
@@ -138,11 +138,11 @@ public class EnsembleSamplerTests
     {
         using var bridge = new Diffusion.Bridge();
         var ensemble = new EnsembleOptions { Members = 3, MaxBatch = 4 };
-        Run(bridge, new SamplerOptions().WithNfe(4), ensemble, 3).Dispose();   // warm-up
+        Run(bridge, new SamplerOptions { Nfe = 4 }, ensemble, 3).Dispose();   // warm-up
         using var x1 = X1();
         using var cond = Cond();
         using var gen = new Generator(3);
-        var sampler = new EnsembleSampler(bridge, new FakeNetwork(), new SamplerOptions().WithNfe(4), ensemble);
+        var sampler = new EnsembleSampler(bridge, new FakeNetwork(), new SamplerOptions { Nfe = 4 }, ensemble);
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var result = sampler.Sample(x1, cond, gen);
         Assert.Equal(3, DisposeScopeManager.Statistics.ThreadTotalLiveCount - before); // members, mean, std

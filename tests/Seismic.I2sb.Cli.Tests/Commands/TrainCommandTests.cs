@@ -20,44 +20,43 @@ public sealed class TrainCommandTests
     public void Defaults_are_the_references()
     {
         var o = Bind("--dataset-dir", "data");
-        // SPEC section 3 and the reference README.
+        // The reference README (docs/training.md lists them).
         Assert.Equal("results", o.ResultDir);
-        Assert.Equal("data", o.DatasetDir);
-        Assert.Equal("FlatVel_A", o.DatasetName);
+        Assert.Equal("data", o.Data.DatasetDir);
+        Assert.Equal("flatvel-a", o.Model.Dataset.Key);
         Assert.Equal("i2sb", o.Name);
-        Assert.Equal(0, o.Seed);
+        Assert.Equal(0UL, o.Seed.Value);
         Assert.Null(o.ResumeFrom);
         Assert.Null(o.Device);
-        Assert.Equal("unet_ch32", o.Model);
-        Assert.Equal(256, o.ImageSize);
-        Assert.Equal("blur-openfwi_custom", o.Corrupt);
-        Assert.Equal(2, o.ValBatches);
-        Assert.Equal(1e-4, o.T0);
-        Assert.Equal(1.0, o.T);
-        Assert.Equal(1000, o.Interval);
-        Assert.Equal(0.3, o.BetaMax);
-        Assert.Equal(0.25, o.DropCond);
-        Assert.False(o.PredX0);
-        Assert.False(o.OtOde);
-        Assert.False(o.ClipDenoise);
-        Assert.Equal(256, o.BatchSize);
-        Assert.Equal(2, o.Microbatch);
-        Assert.Equal(1_000_000, o.NumIterations);
-        Assert.Equal(5e-5, o.LearningRate);
-        Assert.Equal(0.99, o.LrGamma);
-        Assert.Null(o.ClipGradNorm);
-        Assert.Equal(0.99, o.EmaDecay);
-        Assert.Null(o.LogWriter);
-        Assert.Null(o.DataConfigPath);
+        Assert.Equal("unet_ch32", o.Model.NetworkName);
+        Assert.Equal(256, o.Model.ImageSize);
+        Assert.Equal("blur-openfwi_custom", o.Model.Corruption.Name);
+        Assert.Equal(100, o.Schedule.ValBatches); // the reference's --val-batches
+        Assert.Equal(1e-4, o.Model.Bridge.T0);
+        Assert.Equal(1.0, o.Model.Bridge.T);
+        Assert.Equal(1000, o.Model.Bridge.Interval);
+        Assert.Equal(0.3, o.Model.Bridge.BetaMax);
+        Assert.Equal(0.25, o.Optimization.DropCond);
+        Assert.Equal(Seismic.Diffusion.BridgeParameterization.NoiseLike, o.Model.Bridge.Parameterization);
+        Assert.False(o.Model.Bridge.OtOde);
+        Assert.False(o.Model.ClipDenoise);
+        Assert.Equal(256, o.Optimization.BatchSize);
+        Assert.Equal(2, o.Optimization.Microbatch);
+        Assert.Equal(1_000_000, o.Optimization.NumIterations);
+        Assert.Equal(5e-5, o.Optimization.LearningRate);
+        Assert.Equal(0.99, o.Optimization.LrGamma);
+        Assert.Null(o.Optimization.ClipGradNorm);
+        Assert.Equal(0.99, o.Optimization.EmaDecay);
+        Assert.Equal(LogWriter.None, o.Schedule.LogWriter);
         // Extras.
-        Assert.Equal(1000, o.LrStep);
-        Assert.Equal(0, o.WeightDecay);
-        Assert.Equal(5000, o.SaveEvery);
-        Assert.Equal(3000, o.ValidateEvery);
-        Assert.Equal(0, o.Guidance);
-        Assert.Null(o.CacheDir);
-        Assert.True(o.ShotTraceDropout);
-        Assert.Null(o.TimeLimit);
+        Assert.Equal(1000, o.Optimization.LrStep);
+        Assert.Equal(0, o.Optimization.WeightDecay);
+        Assert.Equal(5000, o.Schedule.SaveEvery);
+        Assert.Equal(3000, o.Schedule.ValidateEvery);
+        Assert.Equal(0, o.Schedule.ValGuidance);
+        Assert.Null(o.Data.CacheDir);
+        Assert.True(o.Optimization.ShotTraceDropout);
+        Assert.Null(o.Schedule.TimeLimit);
         Assert.Equal(Path.Combine("results", "i2sb"), o.RunDir);
     }
 
@@ -66,12 +65,10 @@ public sealed class TrainCommandTests
     {
         var o = Bind("--dataset-dir", "data");
         var d = new TrainingOptions();
-        foreach (var p in typeof(TrainingOptions).GetProperties().Where(p => p.CanRead && p.Name is not ("DatasetDir" or "RunDir")))
-        {
-            object? expected = p.GetValue(d), actual = p.GetValue(o);
-            if (expected is System.Collections.IEnumerable && expected is not string) continue;
-            Assert.True(Equals(expected, actual), $"{p.Name}: default {expected}, parsed {actual}");
-        }
+        Assert.Equal(d.Model, o.Model);
+        Assert.Equal(d.Optimization, o.Optimization);
+        Assert.Equal(d.Schedule, o.Schedule);
+        Assert.Equal(d with { Data = o.Data }, o);
     }
 
     [Fact]
@@ -83,37 +80,48 @@ public sealed class TrainCommandTests
             "--model", "i2sb_small_cond", "--image-size", "64", "--corrupt", "blur-openfwi_benchmark", "--val-batches", "5",
             "--t0", "0.001", "--T", "0.9", "--interval", "200", "--beta-max", "1.0", "--drop_cond", "0.1",
             "--pred-x0", "--ot-ode", "--clip-denoise", "--batch-size", "32", "--microbatch", "8", "--num-itr", "123",
-            "--lr", "0.001", "--lr-gamma", "0.5", "--clip_grad_norm", "1.5", "--ema", "0.999", "--log-writer", "tensorboard",
-            "--json-data-config", "cfg.json");
+            "--lr", "0.001", "--lr-gamma", "0.5", "--clip_grad_norm", "1.5", "--ema", "0.999", "--log-writer", "tensorboard");
         Assert.Equal("out", o.ResultDir);
-        Assert.Equal("/data/flat", o.DatasetDir);
-        Assert.Equal("CurveVel_B", o.DatasetName);
+        Assert.Equal("/data/flat", o.Data.DatasetDir);
+        Assert.Equal("curvevel-b", o.Model.Dataset.Key);
         Assert.Equal("run7", o.Name);
-        Assert.Equal(42, o.Seed);
+        Assert.Equal(42UL, o.Seed.Value);
         Assert.Equal("out/run6/latest.ckpt", o.ResumeFrom);
         Assert.Equal("1", o.Device);
-        Assert.Equal("i2sb_small_cond", o.Model);
-        Assert.Equal(64, o.ImageSize);
-        Assert.Equal("blur-openfwi_benchmark", o.Corrupt);
-        Assert.Equal(5, o.ValBatches);
-        Assert.Equal(0.001, o.T0);
-        Assert.Equal(0.9, o.T);
-        Assert.Equal(200, o.Interval);
-        Assert.Equal(1.0, o.BetaMax);
-        Assert.Equal(0.1, o.DropCond);
-        Assert.True(o.PredX0);
-        Assert.True(o.OtOde);
-        Assert.True(o.ClipDenoise);
-        Assert.Equal(32, o.BatchSize);
-        Assert.Equal(8, o.Microbatch);
-        Assert.Equal(123, o.NumIterations);
-        Assert.Equal(0.001, o.LearningRate);
-        Assert.Equal(0.5, o.LrGamma);
-        Assert.Equal(1.5, o.ClipGradNorm);
-        Assert.Equal(0.999, o.EmaDecay);
-        Assert.Equal("tensorboard", o.LogWriter);
-        Assert.Equal("cfg.json", o.DataConfigPath);
+        Assert.Equal("i2sb_small_cond", o.Model.NetworkName);
+        Assert.Equal(64, o.Model.ImageSize);
+        Assert.Equal("blur-openfwi_benchmark", o.Model.Corruption.Name);
+        Assert.Equal(5, o.Schedule.ValBatches);
+        Assert.Equal(0.001, o.Model.Bridge.T0);
+        Assert.Equal(0.9, o.Model.Bridge.T);
+        Assert.Equal(200, o.Model.Bridge.Interval);
+        Assert.Equal(1.0, o.Model.Bridge.BetaMax);
+        Assert.Equal(0.1, o.Optimization.DropCond);
+        Assert.Equal(Seismic.Diffusion.BridgeParameterization.PredX0, o.Model.Bridge.Parameterization);
+        Assert.True(o.Model.Bridge.OtOde);
+        Assert.True(o.Model.ClipDenoise);
+        Assert.Equal(32, o.Optimization.BatchSize);
+        Assert.Equal(8, o.Optimization.Microbatch);
+        Assert.Equal(123, o.Optimization.NumIterations);
+        Assert.Equal(0.001, o.Optimization.LearningRate);
+        Assert.Equal(0.5, o.Optimization.LrGamma);
+        Assert.Equal(1.5, o.Optimization.ClipGradNorm);
+        Assert.Equal(0.999, o.Optimization.EmaDecay);
+        Assert.Equal(LogWriter.TensorBoard, o.Schedule.LogWriter);
         Assert.Equal(Path.Combine("out", "run7"), o.RunDir);
+    }
+
+    [Theory]
+    [InlineData("--pred_x0")]
+    [InlineData("--pred-x0")]
+    public void The_reference_scripts_spellings_are_aliases(string predX0)
+    {
+        var o = Bind("--dataset-dir", "d", predX0, "--clip-grad-norm", "2", "--weight-decay", "0.05");
+        Assert.Equal(Seismic.Diffusion.BridgeParameterization.PredX0, o.Model.Bridge.Parameterization);
+        Assert.Equal(2, o.Optimization.ClipGradNorm);
+        Assert.Equal(0.05, o.Optimization.WeightDecay);
+        Assert.Equal(1.5, Bind("--dataset-dir", "d", "--clip_grad_norm", "1.5").Optimization.ClipGradNorm);
+        Assert.Equal(0.01, Bind("--dataset-dir", "d", "--l2-norm", "0.01").Optimization.WeightDecay);
     }
 
     [Fact]
@@ -133,15 +141,15 @@ public sealed class TrainCommandTests
     {
         var o = Bind("--dataset-dir", "d", "--lr-step", "50", "--l2-norm", "0.01", "--save-every", "7", "--val-every", "9",
                      "--log-every", "3", "--guidance", "1.5", "--cache-dir", "/tmp/c", "--time-limit", "2.5", "--no-shot-trace-dropout");
-        Assert.Equal(50, o.LrStep);
-        Assert.Equal(0.01, o.WeightDecay);
-        Assert.Equal(7, o.SaveEvery);
-        Assert.Equal(9, o.ValidateEvery);
-        Assert.Equal(3, o.LogEvery);
-        Assert.Equal(1.5, o.Guidance);
-        Assert.Equal("/tmp/c", o.CacheDir);
-        Assert.Equal(TimeSpan.FromMinutes(2.5), o.TimeLimit);
-        Assert.False(o.ShotTraceDropout);
+        Assert.Equal(50, o.Optimization.LrStep);
+        Assert.Equal(0.01, o.Optimization.WeightDecay);
+        Assert.Equal(7, o.Schedule.SaveEvery);
+        Assert.Equal(9, o.Schedule.ValidateEvery);
+        Assert.Equal(3, o.Schedule.LogEvery);
+        Assert.Equal(1.5, o.Schedule.ValGuidance);
+        Assert.Equal("/tmp/c", o.Data.CacheDir);
+        Assert.Equal(TimeSpan.FromMinutes(2.5), o.Schedule.TimeLimit);
+        Assert.False(o.Optimization.ShotTraceDropout);
     }
 
     [Theory]

@@ -52,10 +52,13 @@ public class AdmUNetOptionsTests
     }
 
     [Fact]
-    public void Fluent_builders_set_fields()
+    public void Variations_are_with_expressions_and_equality_compares_values()
     {
-        var o = AdmUNetOptions.I2sbSmallCond.WithChannels(2, 1).WithModelChannels(8).WithChannelMult(1, 2).WithNumResBlocks(1)
-            .WithAttentionResolutions(2).WithHeads(2, 4).WithDropout(0.1).WithGroupNormGroups(4).WithScaleShiftNorm(false).WithConvResample(false);
+        var o = AdmUNetOptions.I2sbSmallCond with
+        {
+            InChannels = 2, OutChannels = 1, ModelChannels = 8, ChannelMult = [1, 2], NumResBlocks = 1, AttentionResolutions = [2],
+            NumHeads = 2, NumHeadChannels = 4, Dropout = 0.1, GroupNormGroups = 4, UseScaleShiftNorm = false, ConvResample = false,
+        };
         Assert.Equal(new AdmUNetOptions
         {
             InChannels = 2, OutChannels = 1, ModelChannels = 8, ChannelMult = [1, 2], NumResBlocks = 1, AttentionResolutions = [2],

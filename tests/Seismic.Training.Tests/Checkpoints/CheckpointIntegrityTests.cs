@@ -1,5 +1,6 @@
+using Seismic.Models;
 using System.Text;
-using Seismic.Training.Checkpoints;
+using Seismic.Models.Checkpoints;
 
 namespace Seismic.Training.Tests.Checkpoints;
 
@@ -14,8 +15,8 @@ public sealed class CheckpointIntegrityTests : IDisposable
     private string TrainOnce()
     {
         var o = _data.Options();
-        o.NumIterations = 1;
-        o.ValBatches = 0;
+        o = o.Optimization(x => x with { NumIterations = 1 });
+        o = o.Schedule(x => x with { ValBatches = 0 });
         using var trainer = Trainer.CreateBuilder().Options(o).WithoutValidation().Build();
         trainer.Run();
         return trainer.CheckpointPath;
@@ -34,7 +35,7 @@ public sealed class CheckpointIntegrityTests : IDisposable
     public void Bytes_flipped_near_the_end_are_caught_by_the_checksum()
     {
         var broken = Corrupt(TrainOnce(), b => { for (int i = b.Length - 200; i < b.Length - 190; i++) b[i] ^= 0x5A; });
-        var e = Assert.Throws<InvalidDataException>(() => BridgeModel.FromCheckpoint(broken, "cpu"));
+        var e = Assert.Throws<InvalidDataException>(() => BridgeModel.Load(broken, TorchSharp.torch.CPU));
         Assert.Contains("broken.ckpt", e.Message);
         Assert.Contains("checksum", e.Message);
         Assert.Contains("section 'optimizer'", e.Message);
@@ -52,7 +53,7 @@ public sealed class CheckpointIntegrityTests : IDisposable
                 int at = b.Length / 4 + rng.Next(b.Length / 2);
                 for (int i = 0; i < 16; i++) b[at + i] = (byte)rng.Next(256);
             });
-            var e = Assert.Throws<InvalidDataException>(() => BridgeModel.FromCheckpoint(broken, "cpu"));
+            var e = Assert.Throws<InvalidDataException>(() => BridgeModel.Load(broken, TorchSharp.torch.CPU));
             Assert.Contains("broken.ckpt", e.Message);
         }
     }
@@ -76,7 +77,7 @@ public sealed class CheckpointIntegrityTests : IDisposable
                 w.Write(content);
             }
         }
-        using var model = BridgeModel.FromCheckpoint(v1, "cpu");
+        using var model = BridgeModel.Load(v1, TorchSharp.torch.CPU);
         Assert.True(model.IsConditional);
 
         // Without a checksum, damage inside a section still names file and section instead of a bare stream error.
@@ -85,7 +86,7 @@ public sealed class CheckpointIntegrityTests : IDisposable
         Assert.True(ema > 0);
         bytes.AsSpan(ema + 4 + 8, 8).Fill(0xFF); // the tensor count of the EMA section
         File.WriteAllBytes(v1, bytes);
-        var e = Assert.Throws<InvalidDataException>(() => BridgeModel.FromCheckpoint(v1, "cpu"));
+        var e = Assert.Throws<InvalidDataException>(() => BridgeModel.Load(v1, TorchSharp.torch.CPU));
         Assert.Contains("v1.ckpt", e.Message);
         Assert.Contains("'ema'", e.Message);
     }

@@ -1,8 +1,10 @@
+using Seismic.Physics.Misfit;
+using Seismic.Models;
 using System.Text.Json;
 using Seismic.Data.Loading;
 using Seismic.Data.OpenFwi;
 using Seismic.Diffusion.Sampling;
-using Seismic.Training.Evaluation;
+using Seismic.Models.Evaluation;
 using TorchSharp;
 
 namespace Seismic.Training.Tests.Evaluation;
@@ -17,7 +19,7 @@ public sealed class EnsembleEvaluatorTests : IDisposable
     private Trainer TrainOnce()
     {
         var o = _data.Options();
-        o.NumIterations = 1;
+        o = o.Optimization(x => x with { NumIterations = 1 });
         var trainer = Trainer.CreateBuilder().Options(o).WithoutValidation().Build();
         trainer.Run();
         return trainer;
@@ -31,7 +33,7 @@ public sealed class EnsembleEvaluatorTests : IDisposable
     {
         using var trainer = TrainOnce();
         using var val = Val();
-        var options = new EvaluationOptions { Nfe = 4, BatchSize = 2, MaxSamples = 5, Seed = 3 };
+        var options = new EvaluationOptions { Sampler = new() { Nfe = 4 }, BatchSize = 2, MaxSamples = 5, Seed = 3 };
         var plain = new List<float>();
         new Evaluator(trainer.Model, options).Evaluate(val, onBatch: b => plain.AddRange(b.Prediction));
         var members = new List<float>();
@@ -53,11 +55,11 @@ public sealed class EnsembleEvaluatorTests : IDisposable
         using var trainer = TrainOnce();
         using var val = Val();
         const int k = 3;
-        var options = new EvaluationOptions { Nfe = 3, BatchSize = 4, MaxSamples = 2, DataMisfit = true };
+        var options = new EvaluationOptions { Sampler = new() { Nfe = 3 }, BatchSize = 4, MaxSamples = 2 };
         var evaluator = new EnsembleEvaluator(trainer.Model, options, k, EnsembleSelection.LowestMisfit);
         Assert.Equal(1, evaluator.InputsPerBatch);   // 4 rows per call hold one input of 3 members
         var batches = new List<EnsembleBatch>();
-        var report = evaluator.Evaluate(val, onBatch: batches.Add);
+        var report = evaluator.Evaluate(val, new DatasetMisfit(val), onBatch: batches.Add);
 
         Assert.Equal(2, batches.Count);
         int n = 16 * 16;
@@ -90,9 +92,11 @@ public sealed class EnsembleEvaluatorTests : IDisposable
     [Fact]
     public void Lowest_misfit_selection_needs_the_misfit()
     {
-        using var model = BridgeModel.Create(_data.Options(), torch.CPU);
-        var e = Assert.Throws<ArgumentException>(() => new EnsembleEvaluator(model, new EvaluationOptions(), 4, EnsembleSelection.LowestMisfit));
-        Assert.Contains("--misfit", e.Message);
+        using var model = BridgeModel.Create(_data.Options().Model, torch.CPU, _data.Options().Seed);
+        using var val = Val();
+        var lowest = new EnsembleEvaluator(model, new EvaluationOptions(), 4, EnsembleSelection.LowestMisfit);
+        var e = Assert.Throws<ArgumentException>(() => lowest.Evaluate(val));
+        Assert.Contains("needs a data misfit", e.Message);
         e = Assert.Throws<ArgumentException>(() => new EnsembleEvaluator(model, new EvaluationOptions(), 0));
         Assert.Contains("Members", e.Message);
     }

@@ -1,7 +1,9 @@
+using Seismic.Physics.Misfit;
+using Seismic.Models;
 using System.Text.Json;
 using Seismic.Data.Loading;
 using Seismic.Data.OpenFwi;
-using Seismic.Training.Evaluation;
+using Seismic.Models.Evaluation;
 
 namespace Seismic.Training.Tests.Evaluation;
 
@@ -16,13 +18,13 @@ public sealed class EvaluatorTests : IDisposable
     public void Evaluates_a_split_at_both_resolutions_with_misfit_and_writes_a_json_report()
     {
         var o = _data.Options();
-        o.NumIterations = 1;
+        o = o.Optimization(x => x with { NumIterations = 1 });
         using var trainer = Trainer.CreateBuilder().Options(o).WithoutValidation().Build();
         trainer.Run();
         using var val = SeismicDataset.Builder().FromDirectory(_data.Directory).Dataset("FlatVel_A").Split(DatasetSplit.Val).ImageSize(16).Build();
         var batches = new List<PredictionBatch>();
-        var report = new Evaluator(trainer.Model, new EvaluationOptions { BatchSize = 2, MaxSamples = 3, DataMisfit = true, TrajectoryLogCount = 1 })
-            .Evaluate(val, onBatch: batches.Add);
+        var report = new Evaluator(trainer.Model, new EvaluationOptions { Sampler = new() { Nfe = 1, LogCount = 1 }, BatchSize = 2, MaxSamples = 3 })
+            .Evaluate(val, new DatasetMisfit(val), onBatch: batches.Add);
 
         Assert.Equal(3, report.Samples);
         Assert.Equal([0, 1, 2], batches.SelectMany(b => b.Indices));
@@ -44,8 +46,8 @@ public sealed class EvaluatorTests : IDisposable
     public void Nfe_outside_the_interval_is_rejected()
     {
         var o = _data.Options();
-        using var model = BridgeModel.Create(o, TorchSharp.torch.CPU);
-        var e = Assert.Throws<ArgumentException>(() => new Evaluator(model, new EvaluationOptions { Nfe = 100 }));
+        using var model = BridgeModel.Create(o.Model, TorchSharp.torch.CPU, o.Seed);
+        var e = Assert.Throws<ArgumentException>(() => new Evaluator(model, new EvaluationOptions { Sampler = new() { Nfe = 100 } }));
         Assert.Contains("[1, 99]", e.Message);
     }
 }

@@ -1,4 +1,4 @@
-using Seismic.Training.Evaluation;
+using Seismic.Models.Evaluation;
 using static TorchSharp.torch;
 
 namespace Seismic.Training.Tests.Evaluation;

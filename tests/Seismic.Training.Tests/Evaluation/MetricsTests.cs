@@ -1,5 +1,5 @@
 using Seismic.Tests;
-using Seismic.Training.Evaluation;
+using Seismic.Models.Evaluation;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using Seismic.Training.Evaluation;
+using Seismic.Models.Evaluation;
 using Seismic.Training.Logging;
 using static TorchSharp.torch;
 
