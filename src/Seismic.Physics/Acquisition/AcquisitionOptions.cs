@@ -1,7 +1,7 @@
 namespace Seismic.Physics.Acquisition;
 
 /// <summary>
-/// Acquisition geometry and discretisation of the forward model. The defaults reproduce OpenFWI's recipe (SPEC section 10):
+/// Acquisition geometry and discretisation of the forward model. The defaults reproduce OpenFWI's recipe (docs/physics.md, "The forward model"):
 /// 10 m cells, 120-cell sponge, 1 ms steps, 1000 samples, 15 Hz Ricker, 5 shots at x = 0, 17, 34, 52, 69 and
 /// 70 receivers, all at depth index 1. Use <see cref="OpenFwi"/>, or <see cref="CreateBuilder"/> to change a few values.
 /// Instances are immutable once built; <see cref="Validate"/> runs at build time.

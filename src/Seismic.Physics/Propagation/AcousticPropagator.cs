@@ -3,7 +3,7 @@ using Seismic.Physics.Acquisition;
 namespace Seismic.Physics.Propagation;
 
 /// <summary>
-/// OpenFWI-exact forward modelling (SPEC section 10): constant-density 2-D acoustic wave equation, 2nd order in time,
+/// OpenFWI-exact forward modelling (docs/physics.md, "The forward model"; Deng et al. 2022, OpenFWI, data generation): constant-density 2-D acoustic wave equation, 2nd order in time,
 /// 4th order in space, sponge boundary, Ricker source injected as <c>(v_s dt)^2 w[it]</c> after each update, receivers
 /// recorded right after each update; float32 arithmetic, SIMD, parallel over samples and shots.
 /// Thread-safe: one instance can serve concurrent calls.

@@ -3,7 +3,7 @@ using Seismic.Data.OpenFwi;
 namespace Seismic.Data.Tests.Support;
 
 /// <summary>
-/// An independent, deliberately naive reference: normalise the whole array (float64, as the SPEC's formulas), then
+/// An independent, deliberately naive reference: normalise the whole array (float64, as the formulas in docs/data.md, "Normalisation and resizing"), then
 /// resize with the textbook per-pixel bilinear formula (half-pixel centres, align_corners=false).
 /// </summary>
 internal static class ReferenceTransform

@@ -5,7 +5,7 @@ namespace Seismic.Physics.Tests.Families;
 
 public sealed class SeismicAmplitudeBoundsTests
 {
-    // OpenFWI's per-dataset normalisation bounds (SPEC section 1), hard-coded here on purpose.
+    // OpenFWI's per-dataset normalisation bounds (OpenFWI's dataset_config.json, github.com/lanl/OpenFWI), hard-coded here on purpose.
     public static TheoryData<VelocityFamily, double, double> Bounds() => new()
     {
         { VelocityFamily.FlatVelA, -26.95, 52.77 },
