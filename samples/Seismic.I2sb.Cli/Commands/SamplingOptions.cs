@@ -70,7 +70,7 @@ internal static class SamplingOptions
                 new Progress<(int Done, int Total)>(p => progress.Report(new ProgressUpdate(p.Done, p.Total))), onBatch));
 
     /// <summary>Writes comparison figures of the first samples and the trajectory of the first batch.</summary>
-    public static void WriteFigures(string dir, PredictionBatch batch, ref int remaining, OpenFwiDatasetInfo info)
+    public static void WriteFigures(string dir, PredictionBatch batch, ref int remaining, OpenFwiDataset info)
     {
         int s = batch.Size, n = s * s;
         Directory.CreateDirectory(dir);

@@ -18,7 +18,7 @@ public sealed class OpenFwiNormalization
 
     /// <summary>Creates the normalisation for one dataset's bounds.</summary>
     /// <exception cref="ArgumentException">The bounds are empty ranges.</exception>
-    public OpenFwiNormalization(OpenFwiDatasetInfo info)
+    public OpenFwiNormalization(OpenFwiDataset info)
     {
         ArgumentNullException.ThrowIfNull(info);
         info.Validate();
@@ -30,7 +30,7 @@ public sealed class OpenFwiNormalization
     }
 
     /// <summary>The bounds used.</summary>
-    public OpenFwiDatasetInfo Info { get; }
+    public OpenFwiDataset Info { get; }
 
     /// <summary>Metres per second per normalised velocity unit: <c>(label_max - label_min) / 2</c> (1500 for OpenFWI).</summary>
     public double MetersPerSecondPerUnit => 1.0 / _vScale;

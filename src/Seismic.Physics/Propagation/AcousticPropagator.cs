@@ -22,17 +22,21 @@ public sealed class AcousticPropagator
     /// <summary>Creates a propagator.</summary>
     /// <param name="acquisition">Geometry and discretisation; the default is <see cref="AcquisitionOptions.OpenFwi"/>.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use; -1 (the default) uses all cores.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or below -1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="maxDegreeOfParallelism"/> is 0 or below -1, or an acquisition value is out of range (see <see cref="AcquisitionOptions.Validate"/>).
+    /// </exception>
     public AcousticPropagator(AcquisitionOptions? acquisition = null, int maxDegreeOfParallelism = -1)
     {
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "maxDegreeOfParallelism must be -1 or positive.");
-        Acquisition = acquisition ?? AcquisitionOptions.OpenFwi;
+        acquisition ??= AcquisitionOptions.OpenFwi;
+        acquisition.Validate();
+        Acquisition = acquisition.Frozen();
         MaxDegreeOfParallelism = maxDegreeOfParallelism;
         _wavelet = RickerWavelet.Create(Acquisition.Frequency, Acquisition.Dt, Acquisition.TimeSamples);
     }
 
-    /// <summary>The acquisition this propagator models.</summary>
+    /// <summary>The acquisition this propagator models (equal to the one it was created with).</summary>
     public AcquisitionOptions Acquisition { get; }
 
     /// <summary>Threads used by the batch methods; -1 means all cores.</summary>
