@@ -11,7 +11,6 @@ using Seismic.Diffusion.Corruption;
 using Seismic.Diffusion.Runtime;
 using Seismic.Models;
 using Seismic.Models.Evaluation;
-using Seismic.Physics.Families;
 using Seismic.Physics.Synthesis;
 using Seismic.Training;
 
@@ -24,12 +23,15 @@ try
     // 1. Seismic.Physics: an OpenFWI-format dataset from scratch. Seeded FlatVel_A velocity models are
     //    forward-modelled exactly as OpenFWI made its data (5 shots x 1000 samples x 70 receivers) and written
     //    as OUT/{train,val}/{data,model}/*.npy plus manifest.json. Atomic per file and resumable.
-    var synthesis = SynthesisOptions.CreateBuilder(VelocityFamily.FlatVelA, work)
-        .WithTrainSamples(8)
-        .WithValidationSamples(4)
-        .WithSamplesPerFile(4)
-        .WithSeed(7)
-        .Build();
+    var synthesis = new SynthesisOptions
+    {
+        Family = VelocityFamily.FlatVelA,
+        OutputDirectory = work,
+        TrainSamples = 8,
+        ValidationSamples = 4,
+        SamplesPerFile = 4,
+        Seed = 7,
+    };
     var synthesized = new DatasetSynthesizer(synthesis).Run();
     Console.WriteLine($"1. synthesised {synthesized.SamplesWritten} FlatVel_A samples in {synthesized.Elapsed.TotalSeconds:F1} s -> {work}");
 
@@ -37,7 +39,7 @@ try
     //    the dataset's OpenFWI bounds, resizes to S x S and caches the result in LMDB (built once, reused after).
     SeismicDataset OpenSplit(DatasetSplit split) => SeismicDataset.Builder()
         .FromDirectory(work)
-        .Dataset("FlatVel_A")
+        .Dataset(OpenFwiDataset.FlatVelA)
         .Split(split)
         .ImageSize(16)
         .Build();

@@ -64,7 +64,7 @@ public sealed class Trainer : IDisposable
                                  eps: 1e-8, weight_decay: optimization.WeightDecay);
         _trainLoader = train.CreateLoader(new BatchLoaderOptions
         {
-            BatchSize = optimization.Microbatch, Shuffle = true, Seed = (int)(uint)options.Seed.Value, DropLast = true, Endless = true,
+            BatchSize = optimization.Microbatch, Shuffle = true, Seed = options.Seed, DropLast = true, Endless = true,
         });
         _order = _trainLoader.IndexBatches().GetEnumerator();
         if (options.Schedule.LogWriter == LogWriter.TensorBoard) _tensorBoard = new TensorBoardLog(Path.Combine(options.RunDir, "tensorboard"));

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Seismic.Data.Npy;
-using Seismic.Physics.Families;
+using Seismic.Data.OpenFwi;
 
 namespace Seismic.I2sb.Cli.Tests;
 
@@ -65,7 +65,7 @@ public sealed class EndToEndTests
         Assert.True(new FileInfo(dir["plot.png"]).Length > 1000);
     }
 
-    public static TheoryData<string> Families => [.. VelocityFamilies.All.Select(f => f.Name())];
+    public static TheoryData<string> Families => [.. OpenFwiDataset.All.Select(d => d.Name)];
 
     [Theory]
     [MemberData(nameof(Families))]

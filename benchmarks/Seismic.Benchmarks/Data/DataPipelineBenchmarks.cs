@@ -125,7 +125,7 @@ public class CacheBatchBenchmarks
 internal static class DataBenchFiles
 {
     /// <summary>Seeded OpenFWI-like arrays: amplitudes with both signs, velocities in [1500, 4500] m/s.</summary>
-    public static (float[] Seismic, float[] Velocity) Sample(OpenFwiDatasetInfo info, int count, int seed)
+    public static (float[] Seismic, float[] Velocity) Sample(OpenFwiDataset info, int count, int seed)
     {
         var rng = new Random(seed);
         var s = new float[count * info.Ns * info.Nt * info.Ng];

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Seismic.Data.OpenFwi;
 using Seismic.Physics.Families;
 using Seismic.Physics.Propagation;
 

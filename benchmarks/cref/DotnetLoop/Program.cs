@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Seismic.Data.Npy;
+using Seismic.Data.OpenFwi;
 using Seismic.Physics.Acquisition;
 using Seismic.Physics.Families;
 using Seismic.Physics.Propagation;

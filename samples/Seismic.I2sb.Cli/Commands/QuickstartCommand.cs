@@ -6,7 +6,6 @@ using Seismic.Data.OpenFwi;
 using Seismic.Diffusion.Corruption;
 using Seismic.I2sb.Cli.Terminal;
 using Seismic.Models;
-using Seismic.Physics.Families;
 using Seismic.Physics.Synthesis;
 using Seismic.Plotting;
 using Seismic.Training;
@@ -95,12 +94,15 @@ internal static class QuickstartCommand
         Console.WriteLine($"Seismic.I2sb quickstart -> {outDir}");
 
         // 1. Data: OpenFWI-exact forward modelling of FlatVel_A-like models (resumes if already there).
-        var synthesis = SynthesisOptions.CreateBuilder(VelocityFamily.FlatVelA, dataDir)
-            .WithTrainSamples(parse.GetValue(Train))
-            .WithValidationSamples(parse.GetValue(Val))
-            .WithSamplesPerFile(120)
-            .WithSeed((ulong)parse.GetValue(Seed))
-            .Build();
+        var synthesis = new SynthesisOptions
+        {
+            Family = VelocityFamily.FlatVelA,
+            OutputDirectory = dataDir,
+            TrainSamples = parse.GetValue(Train),
+            ValidationSamples = parse.GetValue(Val),
+            SamplesPerFile = 120,
+            Seed = (ulong)parse.GetValue(Seed),
+        };
         var synthesized = ProgressDisplay.Run("1/4 synthesise FlatVel_A", progress =>
             new DatasetSynthesizer(synthesis).Run(new Progress<SynthesisProgress>(p =>
                 progress.Report(new ProgressUpdate(p.SamplesDone, p.SamplesTotal)))));

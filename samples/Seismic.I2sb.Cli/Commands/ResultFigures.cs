@@ -11,22 +11,22 @@ namespace Seismic.I2sb.Cli.Commands;
 internal static class ResultFigures
 {
     /// <summary>The m/s scale of a dataset: <c>v_mps = v * Half + Mid</c>.</summary>
-    public static (float Half, float Mid) Scale(OpenFwiDatasetInfo? info)
+    public static (float Half, float Mid) Scale(OpenFwiDataset? info)
     {
         var normalization = Normalization(info);
         return ((float)normalization.MetersPerSecondPerUnit, normalization.DenormalizeVelocity(0f));
     }
 
     /// <summary>The dataset's normalisation; the OpenFWI bounds (shared by all ten datasets) when unknown.</summary>
-    public static OpenFwiNormalization Normalization(OpenFwiDatasetInfo? info) =>
+    public static OpenFwiNormalization Normalization(OpenFwiDataset? info) =>
         new(info ?? OpenFwiConfig.Default["FlatVel_A"]);
 
-    public static Map2D MetersPerSecond(ReadOnlySpan<float> normalised, int size, OpenFwiDatasetInfo? info = null) =>
+    public static Map2D MetersPerSecond(ReadOnlySpan<float> normalised, int size, OpenFwiDataset? info = null) =>
         new Map2D(normalised, size, size).Select(Normalization(info).DenormalizeVelocity);
 
     /// <summary>Truth, smoothed input x1, prediction and error, with colour bars in m/s.</summary>
     public static void Comparison(string path, int size, ReadOnlySpan<float> truth, ReadOnlySpan<float> x1, ReadOnlySpan<float> prediction,
-                                  OpenFwiDatasetInfo? info = null)
+                                  OpenFwiDataset? info = null)
     {
         var figure = SeismicFigures.Comparison(MetersPerSecond(truth, size, info), MetersPerSecond(x1, size, info), MetersPerSecond(prediction, size, info));
         figure.SavePng(path);

@@ -56,8 +56,8 @@ internal static class SamplingOptions
         BridgeModel.Load(parse.GetValue(Ckpt)!, Seismic.Diffusion.Runtime.TorchRuntime.ResolveDevice(parse.GetValue(Gpu)));
 
     /// <summary>The dataset whose normalisation applies: the one the flags name, else the model's.</summary>
-    public static OpenFwiDatasetInfo DatasetInfo(ParseResult parse, BridgeModel model) =>
-        parse.GetValue(DatasetName) is { } name ? OpenFwiConfig.Default[name] : model.Spec.Dataset;
+    public static OpenFwiDataset DatasetInfo(ParseResult parse, BridgeModel model) =>
+        parse.GetValue(DatasetName) is { } name ? OpenFwiDataset.Parse(name) : model.Spec.Dataset;
 
     /// <summary>Opens the split the model was trained on (or the one the flags name), cached at the model's image size.</summary>
     public static SeismicDataset OpenDataset(ParseResult parse, BridgeModel model)
@@ -86,7 +86,7 @@ internal static class SamplingOptions
                 new Progress<(int Done, int Total)>(p => progress.Report(new ProgressUpdate(p.Done, p.Total))), onBatch));
 
     /// <summary>Writes comparison figures of the first samples and the trajectory of the first batch.</summary>
-    public static void WriteFigures(string dir, PredictionBatch batch, ref int remaining, OpenFwiDatasetInfo info)
+    public static void WriteFigures(string dir, PredictionBatch batch, ref int remaining, OpenFwiDataset info)
     {
         int s = batch.Size, n = s * s;
         Directory.CreateDirectory(dir);

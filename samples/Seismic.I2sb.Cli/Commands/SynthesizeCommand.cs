@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Seismic.Physics.Families;
+using Seismic.Data.OpenFwi;
 using Seismic.Physics.Synthesis;
 
 namespace Seismic.I2sb.Cli.Commands;
@@ -16,7 +16,7 @@ internal static class SynthesizeCommand
 
     public static Command Create()
     {
-        var family = new Option<string>("--family") { Description = $"Velocity family: {string.Join(", ", VelocityFamilies.All.Select(f => f.Name()))}.", Required = true };
+        var family = new Option<string>("--family") { Description = $"Velocity family: {string.Join(", ", OpenFwiDataset.All.Select(d => d.Name))}.", Required = true };
         var train = new Option<int>("--train") { Description = "Training samples.", Required = true };
         var val = new Option<int>("--val") { Description = "Validation samples.", Required = true };
         var perFile = new Option<int>("--per-file") { Description = "Samples per .npy file (OpenFWI: 500).", DefaultValueFactory = _ => 500 };
@@ -27,12 +27,16 @@ internal static class SynthesizeCommand
         foreach (var o in new Option[] { family, train, val, perFile, seed, output, threads }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse, () =>
         {
-            var options = SynthesisOptions.CreateBuilder(VelocityFamilies.Parse(parse.GetValue(family)!), parse.GetValue(output)!)
-                .WithTrainSamples(parse.GetValue(train)).WithValidationSamples(parse.GetValue(val))
-                .WithSamplesPerFile(parse.GetValue(perFile)).WithSeed(parse.GetValue(seed))
-                .WithMaxDegreeOfParallelism(parse.GetValue(threads)).Build();
+            var dataset = OpenFwiDataset.Parse(parse.GetValue(family)!);
+            var options = new SynthesisOptions
+            {
+                Family = dataset.Family!.Value, OutputDirectory = parse.GetValue(output)!,
+                TrainSamples = parse.GetValue(train), ValidationSamples = parse.GetValue(val),
+                SamplesPerFile = parse.GetValue(perFile), Seed = parse.GetValue(seed),
+                MaxDegreeOfParallelism = parse.GetValue(threads),
+            };
             var synthesizer = new DatasetSynthesizer(options);
-            Console.WriteLine($"synthesizing {options.Family.Name()} (seed {options.Seed}): {options.TrainSamples} train + {options.ValidationSamples} val samples in {synthesizer.Files.Count} file pairs -> {options.OutputDirectory}");
+            Console.WriteLine($"synthesizing {dataset.Name} (seed {options.Seed}): {options.TrainSamples} train + {options.ValidationSamples} val samples in {synthesizer.Files.Count} file pairs -> {options.OutputDirectory}");
             var progress = new LineProgress(p =>
             {
                 double eta = p.SamplesDone > 0 ? p.Elapsed.TotalSeconds / p.SamplesDone * (p.SamplesTotal - p.SamplesDone) : 0;

@@ -59,13 +59,13 @@ public sealed class SampleCache : IDisposable
     /// <param name="progress">Receives progress while building; optional.</param>
     /// <param name="cancellationToken">Cancels a build (the partial build is removed).</param>
     /// <exception cref="OperationCanceledException">The build was cancelled.</exception>
-    public static SampleCache OpenOrBuild(string directory, OpenFwiSampleReader reader, IProgress<CacheBuildProgress>? progress = null,
+    internal static SampleCache OpenOrBuild(string directory, OpenFwiSampleReader reader, IProgress<CacheBuildProgress>? progress = null,
                                           CancellationToken cancellationToken = default) =>
         OpenOrBuild(directory, reader, progress, cancellationToken, afterChunk: null);
 
     /// <summary>Checks whether the cache at <paramref name="directory"/> can serve <paramref name="reader"/>'s sources.</summary>
     /// <returns>Null when it is valid, otherwise the reason it is not ("missing", "incomplete", "image size ...").</returns>
-    public static string? Check(string directory, OpenFwiSampleReader reader)
+    internal static string? Check(string directory, OpenFwiSampleReader reader)
     {
         var expected = ExpectedMetadata(reader);
         var stored = TryReadMetadata(directory);

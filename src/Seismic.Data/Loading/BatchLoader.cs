@@ -35,7 +35,7 @@ public sealed class BatchLoader : IEnumerable<SampleBatch>
     /// <summary>The index batches in order, without reading any sample (what enumeration will load).</summary>
     public IEnumerable<(int[] Indices, long Epoch)> IndexBatches()
     {
-        var random = new Random(Options.Seed);
+        var random = new Random(ShuffleSeed(Options.Seed));
         int n = _dataset.Count, b = Options.BatchSize;
         var order = new int[n];
         long epoch = 0;
@@ -92,6 +92,11 @@ public sealed class BatchLoader : IEnumerable<SampleBatch>
     }
 
     private SampleBatch Load((int[] Indices, long Epoch) b) => Load(b.Indices, b.Epoch);
+
+    // System.Random takes a 31-bit seed: seeds that fit keep the orders of the int-seeded loader (resumed runs see the
+    // same batches); larger ones are mixed down to 31 bits.
+    private static int ShuffleSeed(Seed seed) =>
+        seed.Value <= int.MaxValue ? (int)seed.Value : (int)(seed.Derive(0).Value & int.MaxValue);
 
     private IEnumerator<SampleBatch> Prefetched()
     {

@@ -1,7 +1,10 @@
 namespace Seismic.Data.Loading;
 
-/// <summary>How a <see cref="BatchLoader"/> groups and orders samples.</summary>
-public sealed class BatchLoaderOptions
+/// <summary>
+/// How a <see cref="BatchLoader"/> groups and orders samples. Immutable: vary it with <c>with</c> expressions;
+/// <see cref="Validate"/> runs when a loader is created.
+/// </summary>
+public sealed record BatchLoaderOptions
 {
     /// <summary>Samples per batch, at least 1. The default value is 32.</summary>
     public int BatchSize { get; init; } = 32;
@@ -9,8 +12,11 @@ public sealed class BatchLoaderOptions
     /// <summary>Whether each epoch visits the samples in a fresh random order. The default value is true.</summary>
     public bool Shuffle { get; init; } = true;
 
-    /// <summary>Seed of the shuffling; the same seed gives the same batches. The default value is 0.</summary>
-    public int Seed { get; init; }
+    /// <summary>
+    /// Seed of the shuffling; the same seed gives the same batches (seeds below 2^31 give the orders they gave when the
+    /// seed was an <see cref="int"/>). The default value is 0.
+    /// </summary>
+    public Seed Seed { get; init; }
 
     /// <summary>Whether a final batch smaller than <see cref="BatchSize"/> is dropped (finite mode only). The default value is false.</summary>
     public bool DropLast { get; init; }

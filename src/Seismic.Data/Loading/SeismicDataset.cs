@@ -41,7 +41,7 @@ public sealed class SeismicDataset : IDisposable
     public int SeismicLength => _reader.Transform.SeismicLength;
 
     /// <summary>The dataset's bounds and acquisition metadata.</summary>
-    public OpenFwiDatasetInfo Info => _reader.Transform.Info;
+    public OpenFwiDataset Info => _reader.Transform.Info;
 
     /// <summary>The normalisation in use; its <c>DenormalizeVelocity</c> turns predictions back into m/s.</summary>
     public OpenFwiNormalization Normalization => _reader.Transform.Normalization;

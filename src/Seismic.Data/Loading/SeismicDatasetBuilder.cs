@@ -8,7 +8,7 @@ namespace Seismic.Data.Loading;
 /// Composes a <see cref="SeismicDataset"/>:
 /// <code>
 /// using var train = SeismicDataset.Builder()
-///     .FromDirectory("/data/flatvel-a").Dataset("FlatVel_A").Split(DatasetSplit.Train).ImageSize(64)
+///     .FromDirectory("/data/flatvel-a").Dataset(OpenFwiDataset.FlatVelA).Split(DatasetSplit.Train).ImageSize(64)
 ///     .Build();
 /// </code>
 /// Everything is validated in <see cref="Build"/>, which discovers the files and opens (or builds) the cache.
@@ -16,8 +16,8 @@ namespace Seismic.Data.Loading;
 public sealed class SeismicDatasetBuilder
 {
     private string? _directory;
-    private string? _dataset;
-    private OpenFwiDatasetInfo? _info;
+    private string? _datasetName;
+    private OpenFwiDataset? _dataset;
     private DatasetSplit _split = DatasetSplit.Train;
     private int _imageSize = 256;
     private string? _cacheDirectory;
@@ -30,11 +30,22 @@ public sealed class SeismicDatasetBuilder
     /// <summary>The dataset folder holding <c>train/</c> and <c>val/</c> (each with <c>data/</c> and <c>model/</c>). Required.</summary>
     public SeismicDatasetBuilder FromDirectory(string directory) { _directory = directory; return this; }
 
-    /// <summary>The dataset name, e.g. <c>FlatVel_A</c> or <c>flatvel-a</c>, looked up in the config. Required.</summary>
-    public SeismicDatasetBuilder Dataset(string name) { _dataset = name; _info = null; return this; }
+    /// <summary>
+    /// The dataset by name, e.g. <c>FlatVel_A</c> or <c>flatvel-a</c>, looked up in the <see cref="Config(OpenFwiConfig)"/> when
+    /// the dataset is built. This or <see cref="Dataset(OpenFwiDataset)"/> is required; the last call wins.
+    /// </summary>
+    public SeismicDatasetBuilder Dataset(string name) { _datasetName = name; _dataset = null; return this; }
 
-    /// <summary>The dataset with its bounds given directly (e.g. a trained model's <c>ModelSpec.Dataset</c>); no config lookup.</summary>
-    public SeismicDatasetBuilder Dataset(OpenFwiDatasetInfo dataset) { _info = dataset ?? throw new ArgumentNullException(nameof(dataset)); _dataset = dataset.Key; return this; }
+    /// <summary>
+    /// The dataset itself (e.g. <see cref="OpenFwiDataset.FlatVelA"/>), used as given: the config is not consulted.
+    /// This or <see cref="Dataset(string)"/> is required; the last call wins.
+    /// </summary>
+    public SeismicDatasetBuilder Dataset(OpenFwiDataset dataset)
+    {
+        _dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
+        _datasetName = null;
+        return this;
+    }
 
     /// <summary>The split to read. The default value is <see cref="DatasetSplit.Train"/>.</summary>
     public SeismicDatasetBuilder Split(DatasetSplit split) { _split = split; return this; }
@@ -76,7 +87,7 @@ public sealed class SeismicDatasetBuilder
 
     /// <summary>Validates the settings, discovers the files and opens or builds the cache.</summary>
     /// <exception cref="InvalidOperationException">The directory or dataset was not set.</exception>
-    /// <exception cref="ArgumentException">Unknown dataset name or an image size that is not a positive multiple of 8.</exception>
+    /// <exception cref="ArgumentException">Unknown dataset name, invalid dataset values or an image size that is not a positive multiple of 8.</exception>
     /// <exception cref="DirectoryNotFoundException">The dataset or split folder is missing.</exception>
     /// <exception cref="OpenFwiLayoutException">The files do not pair or have wrong shapes (the message names them).</exception>
     /// <exception cref="Npy.NpyFormatException">A file is not a readable .npy file.</exception>
@@ -99,12 +110,13 @@ public sealed class SeismicDatasetBuilder
         }
     }
 
-    private (string Directory, OpenFwiDatasetInfo Info) Required()
+    private (string Directory, OpenFwiDataset Info) Required()
     {
         if (string.IsNullOrWhiteSpace(_directory)) throw new InvalidOperationException("FromDirectory(...) is required: the dataset folder holding train/ and val/.");
-        if (string.IsNullOrWhiteSpace(_dataset)) throw new InvalidOperationException("Dataset(...) is required: a dataset name such as FlatVel_A.");
+        if (_dataset is null && string.IsNullOrWhiteSpace(_datasetName))
+            throw new InvalidOperationException("Dataset(...) is required: a dataset such as OpenFwiDataset.FlatVelA or a name such as FlatVel_A.");
         if (!Directory.Exists(_directory)) throw new DirectoryNotFoundException($"{_directory}: dataset folder not found");
         SampleTransform.ValidateImageSize(_imageSize);
-        return (_directory, _info ?? _config[_dataset]);
+        return (_directory, _dataset ?? _config[_datasetName!]);
     }
 }

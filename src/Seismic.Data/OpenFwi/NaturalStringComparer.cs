@@ -1,7 +1,7 @@
 namespace Seismic.Data.OpenFwi;
 
 /// <summary>Orders strings with embedded numbers by value: <c>data2</c> before <c>data10</c>. Ordinal otherwise.</summary>
-public sealed class NaturalStringComparer : IComparer<string>
+internal sealed class NaturalStringComparer : IComparer<string>
 {
     /// <summary>The shared instance.</summary>
     public static NaturalStringComparer Instance { get; } = new();

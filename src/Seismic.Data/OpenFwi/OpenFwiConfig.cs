@@ -1,54 +1,45 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 
 namespace Seismic.Data.OpenFwi;
 
 /// <summary>
-/// The OpenFWI dataset configuration: bounds and acquisition metadata per dataset, keyed like OpenFWI's
-/// <c>dataset_config.json</c> (<c>flatvel-a</c>, ...). <see cref="Default"/> embeds the ten published datasets;
+/// A set of <see cref="OpenFwiDataset"/>s keyed like OpenFWI's <c>dataset_config.json</c> (<c>flatvel-a</c>, ...), for
+/// custom bounds and datasets: <see cref="Default"/> holds the ten published datasets (<see cref="OpenFwiDataset.All"/>);
 /// <see cref="Load"/> overrides or extends them from a user JSON file with the same keys.
-/// Names are matched leniently: <c>FlatVel_A</c>, <c>flatvel_a</c> and <c>flatvel-a</c> are the same dataset.
+/// Names are matched leniently: <c>FlatVel_A</c>, <c>flatvel_a</c>, <c>flatvel-a</c> and <c>FlatVelA</c> are the same dataset.
 /// </summary>
 public sealed class OpenFwiConfig
 {
-    private readonly Dictionary<string, OpenFwiDatasetInfo> _datasets;
+    private readonly Dictionary<string, OpenFwiDataset> _datasets;
 
-    private OpenFwiConfig(Dictionary<string, OpenFwiDatasetInfo> datasets) => _datasets = datasets;
+    private OpenFwiConfig(Dictionary<string, OpenFwiDataset> datasets) => _datasets = datasets;
 
-    /// <summary>The ten published OpenFWI datasets (label bounds 1500-4500 m/s, shared acquisition metadata).</summary>
-    public static OpenFwiConfig Default { get; } = new(new Dictionary<string, OpenFwiDatasetInfo>
-    {
-        ["flatvel-a"] = new() { Key = "flatvel-a", DataMin = -26.95, DataMax = 52.77 },
-        ["flatvel-b"] = new() { Key = "flatvel-b", DataMin = -27.17, DataMax = 56.05 },
-        ["curvevel-a"] = new() { Key = "curvevel-a", DataMin = -27.11, DataMax = 55.10 },
-        ["curvevel-b"] = new() { Key = "curvevel-b", DataMin = -29.04, DataMax = 57.03 },
-        ["flatfault-a"] = new() { Key = "flatfault-a", DataMin = -26.10, DataMax = 50.86 },
-        ["flatfault-b"] = new() { Key = "flatfault-b", DataMin = -24.86, DataMax = 50.28 },
-        ["curvefault-a"] = new() { Key = "curvefault-a", DataMin = -26.48, DataMax = 52.32 },
-        ["curvefault-b"] = new() { Key = "curvefault-b", DataMin = -24.93, DataMax = 50.98 },
-        ["style-a"] = new() { Key = "style-a", DataMin = -24.96, DataMax = 48.93 },
-        ["style-b"] = new() { Key = "style-b", DataMin = -23.76, DataMax = 46.01 },
-    });
+    /// <summary>The ten published OpenFWI datasets, <see cref="OpenFwiDataset.All"/>.</summary>
+    public static OpenFwiConfig Default { get; } = new(OpenFwiDataset.All.ToDictionary(d => d.Key, StringComparer.Ordinal));
 
     /// <summary>The dataset keys, in canonical form (lower case, dashes).</summary>
     public IReadOnlyCollection<string> Keys => _datasets.Keys;
 
-    /// <summary>The dataset called <paramref name="name"/> (any spelling accepted by <see cref="ToKey"/>).</summary>
+    /// <summary>The datasets of this configuration.</summary>
+    public IReadOnlyCollection<OpenFwiDataset> Datasets => _datasets.Values;
+
+    /// <summary>The dataset called <paramref name="name"/>: its name, key or (published datasets) family name, ignoring case.</summary>
     /// <exception cref="ArgumentException">No such dataset; the message lists the known ones.</exception>
-    public OpenFwiDatasetInfo this[string name] =>
-        TryGet(name, out var info)
-            ? info
-            : throw new ArgumentException($"unknown OpenFWI dataset '{name}' (known: {string.Join(", ", _datasets.Keys)}; pass a JSON config for others).");
+    public OpenFwiDataset this[string name] =>
+        TryGet(name, out var dataset)
+            ? dataset
+            : throw new ArgumentException($"unknown OpenFWI dataset '{name}' (known: {string.Join(", ", _datasets.Keys)}; pass a JSON config for others).", nameof(name));
 
-    /// <summary>Looks up a dataset by any accepted spelling of its name.</summary>
-    public bool TryGet(string name, out OpenFwiDatasetInfo info) =>
-        _datasets.TryGetValue(ToKey(name), out info!);
-
-    /// <summary>Maps a dataset name to its config key: <c>FlatVel_A</c> -> <c>flatvel-a</c> (lower case, underscores to dashes).</summary>
-    public static string ToKey(string name)
+    /// <summary>Looks up a dataset by any accepted spelling of its name; false when there is none.</summary>
+    public bool TryGet(string name, [NotNullWhen(true)] out OpenFwiDataset? dataset)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return name.Trim().ToLowerInvariant().Replace('_', '-');
+        dataset = null;
+        if (string.IsNullOrWhiteSpace(name)) return false;
+        if (_datasets.TryGetValue(OpenFwiDataset.ToKey(name), out dataset)) return true;
+        // The enum spelling (FlatVelA) of a published dataset, possibly overridden here.
+        return OpenFwiDataset.TryParse(name, out var published) && _datasets.TryGetValue(published.Key, out dataset);
     }
 
     /// <summary>
@@ -89,19 +80,19 @@ public sealed class OpenFwiConfig
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new FormatException("the dataset config must be a JSON object keyed by dataset name");
-            var result = new Dictionary<string, OpenFwiDatasetInfo>(_datasets);
+            var result = new Dictionary<string, OpenFwiDataset>(_datasets);
             foreach (var entry in doc.RootElement.EnumerateObject())
             {
-                var key = ToKey(entry.Name);
+                var key = OpenFwiDataset.ToKey(entry.Name);
                 if (entry.Value.ValueKind != JsonValueKind.Object)
                     throw new FormatException($"dataset '{entry.Name}' must be a JSON object");
-                result[key] = Merge(key, result.GetValueOrDefault(key), entry.Value);
+                result[key] = Merge(entry.Name.Trim(), key, result.GetValueOrDefault(key), entry.Value);
             }
             return new OpenFwiConfig(result);
         }
     }
 
-    private static OpenFwiDatasetInfo Merge(string key, OpenFwiDatasetInfo? baseInfo, JsonElement e)
+    private static OpenFwiDataset Merge(string name, string key, OpenFwiDataset? baseInfo, JsonElement e)
     {
         double? Num(string name)
         {
@@ -120,7 +111,7 @@ public sealed class OpenFwiConfig
         double Required(string name) => Num(name) ?? throw new FormatException($"dataset '{key}': '{name}' is missing (a new dataset needs data_min, data_max, label_min and label_max)");
 
         var info = baseInfo is null
-            ? new OpenFwiDatasetInfo { Key = key, DataMin = Required("data_min"), DataMax = Required("data_max"), LabelMin = Required("label_min"), LabelMax = Required("label_max") }
+            ? new OpenFwiDataset { Name = name, Key = key, DataMin = Required("data_min"), DataMax = Required("data_max"), LabelMin = Required("label_min"), LabelMax = Required("label_max") }
             : baseInfo;
         info = info with
         {

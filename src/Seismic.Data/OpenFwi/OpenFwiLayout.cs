@@ -29,7 +29,7 @@ public sealed class OpenFwiLayout
     public int SampleCount { get; }
 
     /// <summary>Discovers <c>DIR/train</c> or <c>DIR/val</c> of a dataset folder.</summary>
-    public static OpenFwiLayout Discover(string datasetDirectory, DatasetSplit split, OpenFwiDatasetInfo info) =>
+    public static OpenFwiLayout Discover(string datasetDirectory, DatasetSplit split, OpenFwiDataset info) =>
         Discover(Path.Combine(datasetDirectory, split.FolderName()), info);
 
     /// <summary>
@@ -41,7 +41,7 @@ public sealed class OpenFwiLayout
     /// <exception cref="DirectoryNotFoundException">A folder is missing; the message names it.</exception>
     /// <exception cref="OpenFwiLayoutException">No files, a file without partner, a wrong shape or a sample count mismatch; the message names the files.</exception>
     /// <exception cref="NpyFormatException">A file is not a readable .npy file.</exception>
-    public static OpenFwiLayout Discover(string splitDirectory, OpenFwiDatasetInfo info)
+    public static OpenFwiLayout Discover(string splitDirectory, OpenFwiDataset info)
     {
         ArgumentNullException.ThrowIfNull(info);
         var split = Path.GetFullPath(splitDirectory);

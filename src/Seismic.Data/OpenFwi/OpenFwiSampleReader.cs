@@ -9,7 +9,7 @@ namespace Seismic.Data.OpenFwi;
 /// This is the computation the cache stores, and what <c>export</c> writes. Files are memory-mapped on first use.
 /// Thread-safe. Dispose to unmap the files.
 /// </summary>
-public sealed class OpenFwiSampleReader : IDisposable
+internal sealed class OpenFwiSampleReader : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<NpyFile>> _files = new(StringComparer.Ordinal);
     private bool _disposed;

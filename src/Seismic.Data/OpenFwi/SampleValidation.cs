@@ -19,7 +19,7 @@ public static class SampleValidation
     /// <param name="filePath">The file, for the message.</param>
     /// <param name="sampleInFile">The sample's index in the file, for the message.</param>
     /// <exception cref="InvalidSampleException">A value is NaN or infinite.</exception>
-    public static void CheckSeismic(ReadOnlySpan<float> seismic, OpenFwiDatasetInfo info, string filePath, int sampleInFile)
+    public static void CheckSeismic(ReadOnlySpan<float> seismic, OpenFwiDataset info, string filePath, int sampleInFile)
     {
         ArgumentNullException.ThrowIfNull(info);
         for (int i = 0; i < seismic.Length; i++)
@@ -38,7 +38,7 @@ public static class SampleValidation
     /// <param name="filePath">The file, for the message.</param>
     /// <param name="sampleInFile">The sample's index in the file, for the message.</param>
     /// <exception cref="InvalidSampleException">A velocity is non-finite or outside the plausible range.</exception>
-    public static void CheckVelocity(ReadOnlySpan<float> velocity, OpenFwiDatasetInfo info, string filePath, int sampleInFile)
+    public static void CheckVelocity(ReadOnlySpan<float> velocity, OpenFwiDataset info, string filePath, int sampleInFile)
     {
         ArgumentNullException.ThrowIfNull(info);
         int bad = FirstImplausibleVelocity(velocity);

@@ -3,7 +3,8 @@ using Seismic.Data.OpenFwi;
 namespace Seismic.Data.Transforms;
 
 /// <summary>
-/// OpenFWI's normalisation to [-1, 1] (SPEC section 1). Seismic: <c>g(x) = sign(x) log1p(|x|)</c>, then
+/// OpenFWI's normalisation to [-1, 1] (docs/data.md, "Normalisation and resizing"; OpenFWI's <c>transforms.py</c>,
+/// github.com/lanl/OpenFWI). Seismic: <c>g(x) = sign(x) log1p(|x|)</c>, then
 /// <c>((g(x) - g(data_min)) / (g(data_max) - g(data_min)) - 0.5) * 2</c>, no clipping. Velocity:
 /// <c>((v - label_min) / (label_max - label_min) - 0.5) * 2</c>; with the published bounds one normalised unit is 1500 m/s.
 /// Arithmetic in float64, results in float32. Immutable and thread-safe.
@@ -17,7 +18,7 @@ public sealed class OpenFwiNormalization
 
     /// <summary>Creates the normalisation for one dataset's bounds.</summary>
     /// <exception cref="ArgumentException">The bounds are empty ranges.</exception>
-    public OpenFwiNormalization(OpenFwiDatasetInfo info)
+    public OpenFwiNormalization(OpenFwiDataset info)
     {
         ArgumentNullException.ThrowIfNull(info);
         info.Validate();
@@ -29,7 +30,7 @@ public sealed class OpenFwiNormalization
     }
 
     /// <summary>The bounds used.</summary>
-    public OpenFwiDatasetInfo Info { get; }
+    public OpenFwiDataset Info { get; }
 
     /// <summary>Metres per second per normalised velocity unit: <c>(label_max - label_min) / 2</c> (1500 for OpenFWI).</summary>
     public double MetersPerSecondPerUnit => 1.0 / _vScale;

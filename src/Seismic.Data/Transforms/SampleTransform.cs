@@ -16,7 +16,7 @@ public sealed class SampleTransform
     /// <param name="info">The dataset's bounds and shapes.</param>
     /// <param name="imageSize">S, the side of the square output in pixels; a positive multiple of 8.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="imageSize"/> is not a positive multiple of 8.</exception>
-    public SampleTransform(OpenFwiDatasetInfo info, int imageSize)
+    public SampleTransform(OpenFwiDataset info, int imageSize)
     {
         ValidateImageSize(imageSize);
         Normalization = new OpenFwiNormalization(info);
@@ -31,7 +31,7 @@ public sealed class SampleTransform
     public OpenFwiNormalization Normalization { get; }
 
     /// <summary>The dataset's bounds and shapes.</summary>
-    public OpenFwiDatasetInfo Info => Normalization.Info;
+    public OpenFwiDataset Info => Normalization.Info;
 
     /// <summary>S, the output side in pixels.</summary>
     public int ImageSize { get; }

@@ -26,7 +26,7 @@ public sealed record ModelSpec
     public CorruptionPreset Corruption { get; init; } = CorruptionPreset.OpenFwiCustom;
 
     /// <summary>The OpenFWI dataset whose bounds normalise velocities and seismic data. The default value is FlatVel_A's.</summary>
-    public OpenFwiDatasetInfo Dataset { get; init; } = OpenFwiConfig.Default["FlatVel_A"];
+    public OpenFwiDataset Dataset { get; init; } = OpenFwiDataset.FlatVelA;
 
     /// <summary>Image size S the network sees, a positive multiple of 8 and of the network's size divisor. The default value is 256.</summary>
     public int ImageSize { get; init; } = 256;

@@ -1,12 +1,15 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Seismic.Physics.Acquisition;
 
 /// <summary>
-/// Acquisition geometry and discretisation of the forward model. The defaults reproduce OpenFWI's recipe (SPEC section 10):
+/// Acquisition geometry and discretisation of the forward model. The defaults reproduce OpenFWI's recipe (docs/physics.md, "The forward model"):
 /// 10 m cells, 120-cell sponge, 1 ms steps, 1000 samples, 15 Hz Ricker, 5 shots at x = 0, 17, 34, 52, 69 and
-/// 70 receivers, all at depth index 1. Use <see cref="OpenFwi"/>, or <see cref="CreateBuilder"/> to change a few values.
-/// Instances are immutable once built; <see cref="Validate"/> runs at build time.
+/// 70 receivers, all at depth index 1. Use <see cref="OpenFwi"/>, and <c>with</c> expressions to change a few values
+/// (<c>AcquisitionOptions.OpenFwi with { TimeSamples = 500 }</c>). Immutable; <see cref="Validate"/> runs when an
+/// <see cref="Propagation.AcousticPropagator"/> is created. Two instances are equal when all values, sources and receivers are.
 /// </summary>
-public sealed class AcquisitionOptions
+public sealed record AcquisitionOptions
 {
     /// <summary>The largest Courant number <c>v dt / dx</c> of the undamped scheme: <c>sqrt(3/8)</c> ≈ 0.612.</summary>
     /// <remarks>
@@ -20,49 +23,52 @@ public sealed class AcquisitionOptions
     public static IReadOnlyList<int> OpenFwiShotColumns { get; } = [0, 17, 34, 52, 69];
 
     /// <summary>OpenFWI's acquisition for a 70 x 70 model (all defaults).</summary>
-    public static AcquisitionOptions OpenFwi { get; } = CreateBuilder().Build();
-
-    internal AcquisitionOptions(double dx, double dt, int timeSamples, double frequency, int boundaryCells,
-                                IReadOnlyList<GridPoint> sources, IReadOnlyList<GridPoint> receivers, int modelDepth, int modelWidth)
-    {
-        Dx = dx;
-        Dt = dt;
-        TimeSamples = timeSamples;
-        Frequency = frequency;
-        BoundaryCells = boundaryCells;
-        Sources = sources;
-        Receivers = receivers;
-        ModelDepth = modelDepth;
-        ModelWidth = modelWidth;
-        Validate();
-    }
+    public static AcquisitionOptions OpenFwi { get; } = new();
 
     /// <summary>Grid spacing in metres, the same along depth and distance. The default value is 10.</summary>
-    public double Dx { get; }
+    public double Dx { get; init; } = 10;
 
     /// <summary>Time step and sample interval in seconds. The default value is 0.001.</summary>
-    public double Dt { get; }
+    public double Dt { get; init; } = 0.001;
 
     /// <summary>Number of time steps, which is also the number of recorded samples. The default value is 1000.</summary>
-    public int TimeSamples { get; }
+    public int TimeSamples { get; init; } = 1000;
 
     /// <summary>Peak frequency of the Ricker source wavelet in Hz. The default value is 15.</summary>
-    public double Frequency { get; }
+    public double Frequency { get; init; } = 15;
 
     /// <summary>Sponge width in cells on every side (the model is padded by edge replication). The default value is 120.</summary>
-    public int BoundaryCells { get; }
+    public int BoundaryCells { get; init; } = 120;
 
-    /// <summary>Source cells, one per shot, in model coordinates. The default is 5 shots at depth 1, x = 0, 17, 34, 52, 69.</summary>
-    public IReadOnlyList<GridPoint> Sources { get; }
+    /// <summary>
+    /// Source cells, one per shot, in model coordinates. The default is 5 shots at depth 1 spread evenly over the surface
+    /// (x = 0, 17, 34, 52, 69 for the default width), following <see cref="ModelWidth"/> while not set; setting null
+    /// restores the default. The list is copied.
+    /// </summary>
+    [AllowNull]
+    public IReadOnlyList<GridPoint> Sources
+    {
+        get => field ?? DefaultSources(ModelWidth);
+        init => field = value is null ? null : Array.AsReadOnly([.. value]);
+    }
 
-    /// <summary>Receiver cells, shared by all shots, in model coordinates. The default is 70 receivers at depth 1, x = 0..69.</summary>
-    public IReadOnlyList<GridPoint> Receivers { get; }
+    /// <summary>
+    /// Receiver cells, shared by all shots, in model coordinates. The default is one receiver per column at depth 1
+    /// (x = 0..69 for the default width), following <see cref="ModelWidth"/> while not set; setting null restores the
+    /// default. The list is copied.
+    /// </summary>
+    [AllowNull]
+    public IReadOnlyList<GridPoint> Receivers
+    {
+        get => field ?? DefaultReceivers(ModelWidth);
+        init => field = value is null ? null : Array.AsReadOnly([.. value]);
+    }
 
     /// <summary>Depth (rows) of the velocity models this acquisition accepts. The default value is 70.</summary>
-    public int ModelDepth { get; }
+    public int ModelDepth { get; init; } = 70;
 
     /// <summary>Width (columns) of the velocity models this acquisition accepts. The default value is 70.</summary>
-    public int ModelWidth { get; }
+    public int ModelWidth { get; init; } = 70;
 
     /// <summary>Number of shots (<see cref="Sources"/> count).</summary>
     public int ShotCount => Sources.Count;
@@ -97,13 +103,7 @@ public sealed class AcquisitionOptions
     /// <param name="minVelocity">The model's minimum velocity, m/s.</param>
     public double MaxStableVelocity(double minVelocity) => MaxStableCourantNumber(minVelocity) * Dx / Dt;
 
-    /// <summary>A builder starting from the OpenFWI defaults.</summary>
-    public static AcquisitionOptionsBuilder CreateBuilder() => new();
-
-    /// <summary>A builder starting from this instance's values.</summary>
-    public AcquisitionOptionsBuilder ToBuilder() => new(this);
-
-    /// <summary>Checks every value; called when the options are built.</summary>
+    /// <summary>Checks every value; called when a propagator is created.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its allowed range; the message names the option.</exception>
     public void Validate()
     {
@@ -128,5 +128,26 @@ public sealed class AcquisitionOptions
             Require(Inside(r), nameof(Receivers), r, $"inside the {ModelDepth} x {ModelWidth} model");
     }
 
+    /// <summary>True when both have the same values, sources and receivers (in order).</summary>
+    public bool Equals(AcquisitionOptions? other) =>
+        other is not null && (ReferenceEquals(this, other) ||
+            (Dx, Dt, TimeSamples, Frequency, BoundaryCells, ModelDepth, ModelWidth) ==
+            (other.Dx, other.Dt, other.TimeSamples, other.Frequency, other.BoundaryCells, other.ModelDepth, other.ModelWidth)
+            && Sources.SequenceEqual(other.Sources) && Receivers.SequenceEqual(other.Receivers));
+
+    /// <inheritdoc />
+    public override int GetHashCode() =>
+        HashCode.Combine(Dx, Dt, TimeSamples, Frequency, BoundaryCells, ModelDepth, ModelWidth, Sources.Count * 31 + Receivers.Count);
+
+    /// <summary>This instance with <see cref="Sources"/> and <see cref="Receivers"/> stored, so reading them allocates nothing.</summary>
+    internal AcquisitionOptions Frozen() => this with { Sources = Sources, Receivers = Receivers };
+
     private bool Inside(GridPoint p) => p.Z >= 0 && p.Z < ModelDepth && p.X >= 0 && p.X < ModelWidth;
+
+    // OpenFWI spreads 5 shots evenly over the surface (numpy round of linspace(0, nx-1, 5)); for nx = 70: 0, 17, 34, 52, 69.
+    private static IReadOnlyList<GridPoint> DefaultSources(int width) =>
+        Array.AsReadOnly([.. Enumerable.Range(0, 5).Select(i => new GridPoint(1, (int)Math.Round(i * (width - 1) / 4.0, MidpointRounding.ToEven)))]);
+
+    private static IReadOnlyList<GridPoint> DefaultReceivers(int width) =>
+        Array.AsReadOnly([.. Enumerable.Range(0, Math.Max(width, 0)).Select(x => new GridPoint(1, x))]);
 }

@@ -1,3 +1,5 @@
+using Seismic.Data.OpenFwi;
+
 namespace Seismic.Physics.Families;
 
 /// <summary>

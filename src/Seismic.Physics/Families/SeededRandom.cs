@@ -1,3 +1,5 @@
+using Seismic.Data;
+
 namespace Seismic.Physics.Families;
 
 /// <summary>
@@ -8,8 +10,12 @@ internal struct SeededRandom
 {
     private ulong _state;
 
-    /// <summary>A generator for one stream (e.g. one sample) of a seed; distinct streams are statistically independent.</summary>
-    public SeededRandom(ulong seed, ulong stream) => _state = Mix(seed ^ Mix(stream + 0x632BE59BD9B4E019UL));
+    /// <summary>
+    /// A generator for one stream (e.g. one sample) of a seed; distinct streams are statistically independent. The initial
+    /// state is <see cref="Seed.Derive(ulong)"/>: <c>Mix(seed ^ Mix(stream + 0x632BE59BD9B4E019))</c>, unchanged since the
+    /// first synthesised datasets, so they regenerate bit for bit.
+    /// </summary>
+    public SeededRandom(Seed seed, ulong stream) => _state = seed.Derive(stream).Value;
 
     public ulong NextUInt64()
     {

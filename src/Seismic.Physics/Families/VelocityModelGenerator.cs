@@ -1,3 +1,6 @@
+using Seismic.Data;
+using Seismic.Data.OpenFwi;
+
 namespace Seismic.Physics.Families;
 
 /// <summary>
@@ -43,8 +46,10 @@ public sealed class VelocityModelGenerator
     public int Width { get; }
 
     /// <summary>Generates model <paramref name="index"/> of <paramref name="seed"/>.</summary>
+    /// <param name="seed">The seed; its stream <paramref name="index"/> (<see cref="Seed.Derive(ulong)"/>) seeds the model's draws.</param>
+    /// <param name="index">The model's index (stream) within the seed.</param>
     /// <returns><c>Depth x Width</c> velocities in m/s (integers stored as float32).</returns>
-    public float[] Generate(ulong seed, ulong index)
+    public float[] Generate(Seed seed, ulong index)
     {
         var v = new float[Depth * Width];
         Generate(seed, index, v);
@@ -52,8 +57,11 @@ public sealed class VelocityModelGenerator
     }
 
     /// <summary>Generates model <paramref name="index"/> of <paramref name="seed"/> into <paramref name="destination"/>.</summary>
+    /// <param name="seed">The seed; its stream <paramref name="index"/> (<see cref="Seed.Derive(ulong)"/>) seeds the model's draws.</param>
+    /// <param name="index">The model's index (stream) within the seed.</param>
+    /// <param name="destination">Receives <c>Depth x Width</c> velocities in m/s.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not <c>Depth x Width</c> long.</exception>
-    public void Generate(ulong seed, ulong index, Span<float> destination)
+    public void Generate(Seed seed, ulong index, Span<float> destination)
     {
         if (destination.Length != Depth * Width)
             throw new ArgumentException($"destination has {destination.Length} values, expected {Depth * Width}.", nameof(destination));

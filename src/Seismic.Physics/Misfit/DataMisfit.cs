@@ -1,3 +1,4 @@
+using Seismic.Data.OpenFwi;
 using Seismic.Physics.Propagation;
 
 namespace Seismic.Physics.Misfit;
@@ -25,25 +26,26 @@ public sealed class DataMisfit
     /// <summary>Compares the forward model of <paramref name="velocity"/> with <paramref name="observed"/>.</summary>
     /// <param name="velocity">Predicted velocity, (depth, width) m/s.</param>
     /// <param name="observed">Observed data, (shots, time samples, receivers), raw amplitudes (not normalised).</param>
-    /// <param name="dataBounds">OpenFWI (data_min, data_max) for <see cref="MisfitResult.NormalizedMae"/>; null to skip it.</param>
+    /// <param name="dataset">The dataset whose <see cref="OpenFwiDataset.DataMin"/> and <see cref="OpenFwiDataset.DataMax"/> scale
+    /// <see cref="MisfitResult.NormalizedMae"/>; null to skip it.</param>
     /// <exception cref="ArgumentException">Wrong lengths or an invalid velocity.</exception>
-    public MisfitResult Compute(float[] velocity, ReadOnlySpan<float> observed, (double DataMin, double DataMax)? dataBounds = null)
+    public MisfitResult Compute(float[] velocity, ReadOnlySpan<float> observed, OpenFwiDataset? dataset = null)
     {
         ArgumentNullException.ThrowIfNull(velocity);
         var acq = _propagator.Acquisition;
         if (observed.Length != acq.SeismicSize)
             throw new ArgumentException($"observed data has {observed.Length} values, expected ({string.Join(", ", acq.SeismicShape)}) = {acq.SeismicSize}.", nameof(observed));
         var predicted = _propagator.Forward(velocity);
-        return Compare(predicted, observed, acq.ShotCount, dataBounds);
+        return Compare(predicted, observed, acq.ShotCount, dataset);
     }
 
     /// <summary>Compares two data sets of the same shape (shots first) without forward modelling.</summary>
     /// <param name="predicted">Predicted data.</param>
     /// <param name="observed">Observed data.</param>
     /// <param name="shots">Number of shots (the leading dimension).</param>
-    /// <param name="dataBounds">Optional OpenFWI bounds for the normalised MAE.</param>
+    /// <param name="dataset">The dataset whose bounds scale the normalised MAE; null to skip it.</param>
     /// <exception cref="ArgumentException">Lengths differ or are not a multiple of <paramref name="shots"/>.</exception>
-    public static MisfitResult Compare(ReadOnlySpan<float> predicted, ReadOnlySpan<float> observed, int shots, (double DataMin, double DataMax)? dataBounds = null)
+    public static MisfitResult Compare(ReadOnlySpan<float> predicted, ReadOnlySpan<float> observed, int shots, OpenFwiDataset? dataset = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shots);
         if (predicted.Length != observed.Length || observed.Length % shots != 0)
@@ -52,7 +54,7 @@ public sealed class DataMisfit
         var perShot = new double[shots];
         double num = 0, den = 0, abs = 0, nabs = 0;
         double g0 = 0, scale = 0;
-        if (dataBounds is { } b)
+        if (dataset is { } b)
         {
             g0 = SignedLog1p(b.DataMin);
             scale = 2 / (SignedLog1p(b.DataMax) - g0);
@@ -66,14 +68,14 @@ public sealed class DataMisfit
                 sn += d * d;
                 sd += (double)observed[i] * observed[i];
                 abs += Math.Abs(d);
-                if (dataBounds is not null) nabs += Math.Abs(SignedLog1p(predicted[i]) - SignedLog1p(observed[i])) * scale;
+                if (dataset is not null) nabs += Math.Abs(SignedLog1p(predicted[i]) - SignedLog1p(observed[i])) * scale;
             }
             perShot[s] = sd > 0 ? Math.Sqrt(sn / sd) : (sn > 0 ? double.PositiveInfinity : 0);
             num += sn;
             den += sd;
         }
         double overall = den > 0 ? Math.Sqrt(num / den) : (num > 0 ? double.PositiveInfinity : 0);
-        return new MisfitResult(perShot, overall, abs / observed.Length, dataBounds is null ? null : nabs / observed.Length);
+        return new MisfitResult(perShot, overall, abs / observed.Length, dataset is null ? null : nabs / observed.Length);
     }
 
     private static double SignedLog1p(double x) => Math.Sign(x) * Math.Log(1 + Math.Abs(x));

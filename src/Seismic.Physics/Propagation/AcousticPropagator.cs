@@ -3,7 +3,7 @@ using Seismic.Physics.Acquisition;
 namespace Seismic.Physics.Propagation;
 
 /// <summary>
-/// OpenFWI-exact forward modelling (SPEC section 10): constant-density 2-D acoustic wave equation, 2nd order in time,
+/// OpenFWI-exact forward modelling (docs/physics.md, "The forward model"; Deng et al. 2022, OpenFWI, data generation): constant-density 2-D acoustic wave equation, 2nd order in time,
 /// 4th order in space, sponge boundary, Ricker source injected as <c>(v_s dt)^2 w[it]</c> after each update, receivers
 /// recorded right after each update; float32 arithmetic, SIMD, parallel over samples and shots.
 /// Thread-safe: one instance can serve concurrent calls.
@@ -22,17 +22,21 @@ public sealed class AcousticPropagator
     /// <summary>Creates a propagator.</summary>
     /// <param name="acquisition">Geometry and discretisation; the default is <see cref="AcquisitionOptions.OpenFwi"/>.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use; -1 (the default) uses all cores.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or below -1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="maxDegreeOfParallelism"/> is 0 or below -1, or an acquisition value is out of range (see <see cref="AcquisitionOptions.Validate"/>).
+    /// </exception>
     public AcousticPropagator(AcquisitionOptions? acquisition = null, int maxDegreeOfParallelism = -1)
     {
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "maxDegreeOfParallelism must be -1 or positive.");
-        Acquisition = acquisition ?? AcquisitionOptions.OpenFwi;
+        acquisition ??= AcquisitionOptions.OpenFwi;
+        acquisition.Validate();
+        Acquisition = acquisition.Frozen();
         MaxDegreeOfParallelism = maxDegreeOfParallelism;
         _wavelet = RickerWavelet.Create(Acquisition.Frequency, Acquisition.Dt, Acquisition.TimeSamples);
     }
 
-    /// <summary>The acquisition this propagator models.</summary>
+    /// <summary>The acquisition this propagator models (equal to the one it was created with).</summary>
     public AcquisitionOptions Acquisition { get; }
 
     /// <summary>Threads used by the batch methods; -1 means all cores.</summary>

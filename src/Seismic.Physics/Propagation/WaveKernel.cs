@@ -44,8 +44,8 @@ internal unsafe readonly struct Coefficients(float* alphaRows, float* kappaCols,
 /// <summary>
 /// One time step of the constant-density acoustic scheme on the padded grid, in float32:
 /// <c>p_new = 2 p - p_old + alpha lap(p) + kappa (p_old - p)</c> with the 4th-order Laplacian
-/// <c>lap = -5 p + 4/3 sum(+-1) - 1/12 sum(+-2)</c> (both axes), which is SPEC's
-/// <c>(2 + 2 c0 alpha - kappa) p - (1 - kappa) p_old + alpha (c1 sum + c2 sum)</c> rearranged.
+/// <c>lap = -5 p + 4/3 sum(+-1) - 1/12 sum(+-2)</c> (both axes), which is OpenFWI's update
+/// <c>(2 + 2 c0 alpha - kappa) p - (1 - kappa) p_old + alpha (c1 sum + c2 sum)</c> rearranged (docs/physics.md, "The forward model").
 /// The Laplacian wraps periodically at the padded grid's edges: <see cref="FillHalo"/> copies the two outermost rows and
 /// columns to the opposite halo, so the update itself is one branch-free SIMD loop over every row.
 /// </summary>

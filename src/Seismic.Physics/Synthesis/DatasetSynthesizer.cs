@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Seismic.Data.IO;
 using Seismic.Data.Npy;
+using Seismic.Data.OpenFwi;
 using Seismic.Physics.Families;
 using Seismic.Physics.Propagation;
 
@@ -38,10 +39,13 @@ public sealed class DatasetSynthesizer
     private readonly AcousticPropagator _propagator;
 
     /// <summary>Creates a synthesizer.</summary>
-    /// <param name="options">What to write.</param>
+    /// <param name="options">What to write; validated here, before any work.</param>
+    /// <exception cref="ArgumentException">An option is out of range (see <see cref="SynthesisOptions.Validate"/>); the message names it.</exception>
     public DatasetSynthesizer(SynthesisOptions options)
     {
-        Options = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
         _generator = new VelocityModelGenerator(options.Family, options.Parameters, options.Acquisition.ModelDepth, options.Acquisition.ModelWidth);
         _propagator = new AcousticPropagator(options.Acquisition, options.MaxDegreeOfParallelism);
         Files = Plan(options);
@@ -149,8 +153,9 @@ public sealed class DatasetSynthesizer
     private static List<SynthesisFile> Plan(SynthesisOptions o)
     {
         var files = new List<SynthesisFile>();
-        bool fault = o.Family.IsFault();
-        int[] ls = o.Family.IsHard() ? [6, 7, 8] : [2, 3, 4];
+        // OpenFWI names the Fault families' files seis*/vel*, the others data*/model*; "B" variants use other L numbers.
+        bool fault = o.Family is VelocityFamily.FlatFaultA or VelocityFamily.FlatFaultB or VelocityFamily.CurveFaultA or VelocityFamily.CurveFaultB;
+        int[] ls = o.Family is VelocityFamily.FlatFaultB or VelocityFamily.CurveFaultB ? [6, 7, 8] : [2, 3, 4];
         int trainFiles = (o.TrainSamples + o.SamplesPerFile - 1) / o.SamplesPerFile;
         int kOffset = (trainFiles + ls.Length - 1) / ls.Length;
         int number = 1;
@@ -181,17 +186,17 @@ public sealed class DatasetSynthesizer
     {
         var o = Options;
         var a = o.Acquisition;
-        var (dataMin, dataMax) = o.Family.DataBounds();
+        var dataset = OpenFwiDataset.For(o.Family);
         return new JsonObject
         {
-            ["family"] = o.Family.Name(),
-            ["key"] = o.Family.Key(),
-            ["seed"] = o.Seed,
+            ["family"] = dataset.Name,
+            ["key"] = dataset.Key,
+            ["seed"] = o.Seed.Value,
             ["train_samples"] = o.TrainSamples,
             ["val_samples"] = o.ValidationSamples,
             ["samples_per_file"] = o.SamplesPerFile,
-            ["data_min"] = dataMin,
-            ["data_max"] = dataMax,
+            ["data_min"] = dataset.DataMin,
+            ["data_max"] = dataset.DataMax,
             ["label_min"] = VelocityModelGenerator.MinVelocity,
             ["label_max"] = VelocityModelGenerator.MaxVelocity,
             ["acquisition"] = new JsonObject

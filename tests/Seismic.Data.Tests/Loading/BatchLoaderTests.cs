@@ -68,6 +68,50 @@ public class BatchLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Int_seeds_keep_their_system_random_order_and_large_seeds_are_deterministic()
+    {
+        int[] Order(Seed seed) => [.. _ds.CreateLoader(new BatchLoaderOptions { BatchSize = 10, Seed = seed, PrefetchBatches = 0 }).IndexBatches().First().Indices];
+        // Seeds that fit an int shuffle exactly as System.Random(seed) did when the option was an int.
+        var expected = Enumerable.Range(0, 10).ToArray();
+        new Random(7).Shuffle(expected);
+        Assert.Equal(expected, Order(7));
+        Seed large = (ulong)int.MaxValue + 5;
+        Assert.Equal(Order(large), Order(large));
+        Assert.Equal(Enumerable.Range(0, 10), Order(large).Order());
+        Assert.Equal(Order(ulong.MaxValue), Order(ulong.MaxValue));
+    }
+
+    [Fact]
+    public void Options_are_an_immutable_record_varied_with_with()
+    {
+        var a = new BatchLoaderOptions { BatchSize = 4, Seed = 3 };
+        var b = a with { Seed = 4 };
+        Assert.Equal((4, new Seed(3)), (a.BatchSize, a.Seed));
+        Assert.Equal((4, new Seed(4)), (b.BatchSize, b.Seed));
+        Assert.Equal(a, b with { Seed = 3 });
+        var defaults = new BatchLoaderOptions();
+        Assert.Equal((32, true, Seed.Zero, false, false, 2), (defaults.BatchSize, defaults.Shuffle, defaults.Seed, defaults.DropLast, defaults.Endless, defaults.PrefetchBatches));
+    }
+
+    [Fact]
+    public void A_dataset_given_as_a_type_reads_the_same_samples_as_its_name()
+    {
+        using var byType = SeismicDataset.Builder().FromDirectory(_data.Root).Dataset(SyntheticOpenFwi.Tiny)
+            .Split(DatasetSplit.Train).ImageSize(8).UseCache(false).Build();
+        Assert.Same(SyntheticOpenFwi.Tiny, byType.Info);
+        Assert.Equal(_ds.Count, byType.Count);
+        float[] Velocity(SeismicDataset d)
+        {
+            var v = new float[64];
+            d.ReadSample(3, v, new float[320]);
+            return v;
+        }
+        Assert.Equal(Velocity(_ds), Velocity(byType));
+        // The last call wins: a name after a type is looked up in the config.
+        Assert.Throws<ArgumentException>(() => SeismicDataset.Builder().FromDirectory(_data.Root).Dataset(SyntheticOpenFwi.Tiny).Dataset("tiny").Build());
+    }
+
+    [Fact]
     public void Endless_mode_gives_full_batches_and_every_epoch_is_a_permutation()
     {
         var loader = _ds.CreateLoader(new BatchLoaderOptions { BatchSize = 4, Endless = true, Seed = 1 });

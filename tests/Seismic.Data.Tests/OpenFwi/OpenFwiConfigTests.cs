@@ -19,7 +19,7 @@ public class OpenFwiConfigTests : IDisposable
     [InlineData("CURVEFAULT-B", "curvefault-b", -24.93, 50.98)]
     [InlineData("Style_A", "style-a", -24.96, 48.93)]
     [InlineData("Style_B", "style-b", -23.76, 46.01)]
-    public void Embedded_bounds_match_the_spec_table(string name, string key, double min, double max)
+    public void Embedded_bounds_match_OpenFWIs_dataset_config(string name, string key, double min, double max)
     {
         var info = OpenFwiConfig.Default[name];
         Assert.Equal(key, info.Key);
@@ -36,7 +36,7 @@ public class OpenFwiConfigTests : IDisposable
     {
         Assert.Equal(10, OpenFwiConfig.Default.Keys.Count);
         var e = Assert.Throws<ArgumentException>(() => OpenFwiConfig.Default["FlatVel_C"]);
-        Assert.Contains("flatvel-c", OpenFwiConfig.ToKey("FlatVel_C"));
+        Assert.Equal("flatvel-c", OpenFwiDataset.ToKey("FlatVel_C"));
         Assert.Contains("flatvel-a", e.Message);
     }
 

@@ -7,7 +7,7 @@ namespace Seismic.Data.Tests.OpenFwi;
 public class OpenFwiLayoutTests : IDisposable
 {
     private readonly SyntheticOpenFwi _data = new();
-    private static OpenFwiDatasetInfo Tiny => SyntheticOpenFwi.Tiny;
+    private static OpenFwiDataset Tiny => SyntheticOpenFwi.Tiny;
 
     public void Dispose() => _data.Dispose();
 

@@ -3,12 +3,12 @@ using Seismic.Data.OpenFwi;
 namespace Seismic.Data.Tests.Support;
 
 /// <summary>
-/// An independent, deliberately naive reference: normalise the whole array (float64, as the SPEC's formulas), then
+/// An independent, deliberately naive reference: normalise the whole array (float64, as the formulas in docs/data.md, "Normalisation and resizing"), then
 /// resize with the textbook per-pixel bilinear formula (half-pixel centres, align_corners=false).
 /// </summary>
 internal static class ReferenceTransform
 {
-    public static double[] NormalizeSeismic(ReadOnlySpan<float> x, OpenFwiDatasetInfo info)
+    public static double[] NormalizeSeismic(ReadOnlySpan<float> x, OpenFwiDataset info)
     {
         static double G(double v) => Math.Sign(v) * Math.Log(1 + Math.Abs(v));
         var r = new double[x.Length];
@@ -17,7 +17,7 @@ internal static class ReferenceTransform
         return r;
     }
 
-    public static double[] NormalizeVelocity(ReadOnlySpan<float> v, OpenFwiDatasetInfo info)
+    public static double[] NormalizeVelocity(ReadOnlySpan<float> v, OpenFwiDataset info)
     {
         var r = new double[v.Length];
         for (int i = 0; i < v.Length; i++) r[i] = ((v[i] - info.LabelMin) / (info.LabelMax - info.LabelMin) - 0.5) * 2;

@@ -10,7 +10,7 @@ internal sealed class SyntheticOpenFwi : IDisposable
     public static readonly OpenFwiConfig TinyConfig = OpenFwiConfig.Default.Override(
         """{ "tiny": { "data_min": -20, "data_max": 40, "label_min": 1500, "label_max": 4500, "nt": 40, "ng": 12, "n_grid": 10 } }""");
 
-    public static OpenFwiDatasetInfo Tiny => TinyConfig["tiny"];
+    public static OpenFwiDataset Tiny => TinyConfig["tiny"];
 
     public SyntheticOpenFwi() => Root = Directory.CreateTempSubdirectory("openfwi-").FullName;
 
@@ -19,7 +19,7 @@ internal sealed class SyntheticOpenFwi : IDisposable
     public string SplitDir(string split) => Path.Combine(Root, split);
 
     /// <summary>Writes batched files data{k}.npy (N, ns, nt, ng) + model{k}.npy (N, 1, n, n) with the given counts.</summary>
-    public void WriteBatched(string split, OpenFwiDatasetInfo info, int[] counts, string dataPrefix = "data", string modelPrefix = "model", int seed = 1, int firstNumber = 1)
+    public void WriteBatched(string split, OpenFwiDataset info, int[] counts, string dataPrefix = "data", string modelPrefix = "model", int seed = 1, int firstNumber = 1)
     {
         for (int k = 0; k < counts.Length; k++)
         {
@@ -30,7 +30,7 @@ internal sealed class SyntheticOpenFwi : IDisposable
     }
 
     /// <summary>Writes per-sample files data{k}.npy (ns, nt, ng) + model{k}.npy (1, n, n).</summary>
-    public void WritePerSample(string split, OpenFwiDatasetInfo info, int count, int seed = 2)
+    public void WritePerSample(string split, OpenFwiDataset info, int count, int seed = 2)
     {
         for (int k = 0; k < count; k++)
         {
@@ -41,7 +41,7 @@ internal sealed class SyntheticOpenFwi : IDisposable
     }
 
     /// <summary>Seismic-like amplitudes (heavy tailed, both signs) and velocities in [1500, 4500] m/s.</summary>
-    public static (float[] Seismic, float[] Velocity) Samples(OpenFwiDatasetInfo info, int count, int seed)
+    public static (float[] Seismic, float[] Velocity) Samples(OpenFwiDataset info, int count, int seed)
     {
         var rng = new Random(seed);
         var seis = new float[count * info.Ns * info.Nt * info.Ng];

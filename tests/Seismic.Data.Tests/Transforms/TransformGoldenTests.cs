@@ -14,16 +14,16 @@ public class TransformGoldenTests
         Assert.NotEmpty(cases);
         foreach (var c in cases)
         {
-            var info = new OpenFwiDatasetInfo
+            var info = new OpenFwiDataset
             {
-                Key = c.GetProperty("dataset").GetString()!,
+                Name = c.GetProperty("dataset").GetString()!,
                 DataMin = c.GetProperty("data_min").GetDouble(),
                 DataMax = c.GetProperty("data_max").GetDouble(),
                 LabelMin = c.GetProperty("label_min").GetDouble(),
                 LabelMax = c.GetProperty("label_max").GetDouble(),
             };
             var norm = new OpenFwiNormalization(info);
-            Assert.Equal(OpenFwiConfig.Default[info.Key].DataMin, info.DataMin);
+            Assert.Equal(OpenFwiDataset.Parse(info.Key).DataMin, info.DataMin);
 
             var seis = Golden.ReadFloats(c.GetProperty("seismic").GetString()!);
             var seisExpected = Golden.ReadFloats(c.GetProperty("seismic_expected").GetString()!);

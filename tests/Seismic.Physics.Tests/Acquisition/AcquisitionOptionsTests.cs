@@ -1,4 +1,5 @@
 using Seismic.Physics.Acquisition;
+using Seismic.Physics.Propagation;
 
 namespace Seismic.Physics.Tests.Acquisition;
 
@@ -15,25 +16,58 @@ public sealed class AcquisitionOptionsTests
         Assert.All(a.Receivers, r => Assert.Equal(1, r.Z));
         Assert.Equal([5, 1000, 70], a.SeismicShape);
         Assert.Equal(Math.Sqrt(3.0 / 8), AcquisitionOptions.MaxCourantNumber, 12);
+        Assert.Equal(new AcquisitionOptions(), a);
     }
 
     [Fact]
-    public void Invalid_values_name_the_option()
+    public void Invalid_values_name_the_option_when_validated_and_when_a_propagator_is_created()
     {
-        Assert.Contains("Dt", Assert.Throws<ArgumentOutOfRangeException>(() => AcquisitionOptions.CreateBuilder().WithTimeStep(-1).Build()).Message);
-        Assert.Contains("BoundaryCells", Assert.Throws<ArgumentOutOfRangeException>(() => AcquisitionOptions.CreateBuilder().WithBoundaryCells(1).Build()).Message);
+        Assert.Contains("Dt", Assert.Throws<ArgumentOutOfRangeException>(() => (AcquisitionOptions.OpenFwi with { Dt = -1 }).Validate()).Message);
+        Assert.Contains("BoundaryCells", Assert.Throws<ArgumentOutOfRangeException>(() => (AcquisitionOptions.OpenFwi with { BoundaryCells = 1 }).Validate()).Message);
         Assert.Contains("Receivers", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            AcquisitionOptions.CreateBuilder().WithReceivers([new GridPoint(1, 70)]).Build()).Message);
-        Assert.Contains("Frequency", Assert.Throws<ArgumentOutOfRangeException>(() => AcquisitionOptions.CreateBuilder().WithFrequency(600).Build()).Message);
+            (AcquisitionOptions.OpenFwi with { Receivers = [new GridPoint(1, 70)] }).Validate()).Message);
+        Assert.Contains("Frequency", Assert.Throws<ArgumentOutOfRangeException>(() => (AcquisitionOptions.OpenFwi with { Frequency = 600 }).Validate()).Message);
+        Assert.Contains("TimeSamples", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new AcousticPropagator(AcquisitionOptions.OpenFwi with { TimeSamples = 0 })).Message);
     }
 
     [Fact]
-    public void ToBuilder_round_trips()
+    public void With_expressions_copy_and_compare_by_value()
     {
-        var a = AcquisitionOptions.CreateBuilder().WithTimeSamples(300).WithSources([new GridPoint(2, 3)]).Build();
-        var b = a.ToBuilder().Build();
-        Assert.Equal(a.TimeSamples, b.TimeSamples);
+        var a = AcquisitionOptions.OpenFwi with { TimeSamples = 300, Sources = [new GridPoint(2, 3)] };
+        var b = a with { };
+        Assert.Equal(300, b.TimeSamples);
         Assert.Equal(a.Sources, b.Sources);
-        Assert.Equal(a.Receivers, b.Receivers);
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        Assert.NotEqual(a, a with { Sources = [new GridPoint(2, 4)] });
+        Assert.Equal(1000, AcquisitionOptions.OpenFwi.TimeSamples); // the default is untouched
+    }
+
+    [Fact]
+    public void Default_sources_and_receivers_follow_the_model_width_until_set()
+    {
+        var wide = AcquisitionOptions.OpenFwi with { ModelWidth = 101 };
+        Assert.Equal([0, 25, 50, 75, 100], wide.Sources.Select(s => s.X));
+        Assert.Equal(101, wide.ReceiverCount);
+        var pinned = AcquisitionOptions.OpenFwi with { Sources = [new GridPoint(1, 5)] };
+        Assert.Equal([5], (pinned with { ModelWidth = 101 }).Sources.Select(s => s.X));
+        Assert.Equal(101, (pinned with { ModelWidth = 101 }).ReceiverCount);
+    }
+
+    [Fact]
+    public void A_list_passed_in_is_copied()
+    {
+        var list = new List<GridPoint> { new(1, 1) };
+        var a = AcquisitionOptions.OpenFwi with { Receivers = list };
+        list.Add(new GridPoint(1, 2));
+        Assert.Single(a.Receivers);
+    }
+
+    [Fact]
+    public void A_propagator_keeps_an_equal_acquisition()
+    {
+        var a = AcquisitionOptions.OpenFwi with { TimeSamples = 50 };
+        Assert.Equal(a, new AcousticPropagator(a, 1).Acquisition);
     }
 }

@@ -1,3 +1,4 @@
+using Seismic.Data.OpenFwi;
 using Seismic.Physics.Acquisition;
 using Seismic.Physics.Families;
 using Seismic.Physics.Misfit;
@@ -10,12 +11,12 @@ public sealed class DataMisfitTests
     [Fact]
     public void True_model_fits_exactly_and_worse_models_fit_worse()
     {
-        var p = new AcousticPropagator(AcquisitionOptions.CreateBuilder().WithTimeSamples(500).Build(), 2);
+        var p = new AcousticPropagator(AcquisitionOptions.OpenFwi with { TimeSamples = 500 }, 2);
         var truth = new VelocityModelGenerator(VelocityFamily.FlatVelA).Generate(1, 0);
         var observed = p.Forward(truth);
         var misfit = new DataMisfit(p);
 
-        var exact = misfit.Compute(truth, observed, VelocityFamily.FlatVelA.DataBounds());
+        var exact = misfit.Compute(truth, observed, OpenFwiDataset.FlatVelA);
         Assert.Equal(0, exact.RelativeL2);
         Assert.All(exact.RelativeL2PerShot, x => Assert.Equal(0, x));
         Assert.Equal(0, exact.NormalizedMae);

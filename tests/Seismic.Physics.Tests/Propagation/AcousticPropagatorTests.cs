@@ -1,3 +1,4 @@
+using Seismic.Data.OpenFwi;
 using Seismic.Physics.Acquisition;
 using Seismic.Physics.Families;
 using Seismic.Physics.Propagation;
@@ -17,7 +18,7 @@ public sealed class AcousticPropagatorTests
         var a = new GridPoint(3, 12);
         var b = new GridPoint(45, 58);
         AcquisitionOptions Single(GridPoint s, GridPoint r) =>
-            AcquisitionOptions.CreateBuilder().WithTimeSamples(700).WithSources([s]).WithReceivers([r]).Build();
+            AcquisitionOptions.OpenFwi with { TimeSamples = 700, Sources = [s], Receivers = [r] };
 
         // The scheme is M p_tt + C p_t = L p + s with diagonal M = 1/alpha, C, and symmetric L; the source (v_s dt)^2 w
         // is alpha_s dx^2 w, so the Green's function is symmetric: swapping source and receiver gives the same trace.
@@ -33,8 +34,7 @@ public sealed class AcousticPropagatorTests
     public void Direct_wave_travels_at_the_model_velocity()
     {
         const float v = 3000;
-        var acq = AcquisitionOptions.CreateBuilder().WithTimeSamples(400)
-            .WithSources([new GridPoint(35, 5)]).WithReceivers([new GridPoint(35, 25), new GridPoint(35, 45), new GridPoint(35, 65)]).Build();
+        var acq = AcquisitionOptions.OpenFwi with { TimeSamples = 400, Sources = [new GridPoint(35, 5)], Receivers = [new GridPoint(35, 25), new GridPoint(35, 45), new GridPoint(35, 65)] };
         var rec = new AcousticPropagator(acq, 1).Forward(Homogeneous(v));
         int PeakTime(int g) => Enumerable.Range(0, 400).MaxBy(t => Math.Abs(rec[t * 3 + g]));
         int t20 = PeakTime(0), t40 = PeakTime(1), t60 = PeakTime(2);
@@ -50,7 +50,7 @@ public sealed class AcousticPropagatorTests
     public void Sponge_absorbs_the_wave_once_it_leaves_the_interior()
     {
         var everywhere = Enumerable.Range(0, 70 * 70).Select(i => new GridPoint(i / 70, i % 70)).ToList();
-        var acq = AcquisitionOptions.CreateBuilder().WithSources([new GridPoint(35, 35)]).WithReceivers(everywhere).Build();
+        var acq = AcquisitionOptions.OpenFwi with { Sources = [new GridPoint(35, 35)], Receivers = everywhere };
         var rec = new AcousticPropagator(acq).Forward(Homogeneous(3000));
         double Energy(int t) => rec.AsSpan(t * 4900, 4900).ToArray().Sum(x => (double)x * x);
         double peak = Enumerable.Range(0, 1000).Max(Energy);
@@ -74,8 +74,8 @@ public sealed class AcousticPropagatorTests
     {
         // Steps run in pairs with cone skipping tied to the record length; none of that may change a sample.
         var v = Heterogeneous();
-        var shortRec = new AcousticPropagator(AcquisitionOptions.CreateBuilder().WithTimeSamples(301).Build(), 2).Forward(v);
-        var longRec = new AcousticPropagator(AcquisitionOptions.CreateBuilder().WithTimeSamples(400).Build(), 2).Forward(v);
+        var shortRec = new AcousticPropagator(AcquisitionOptions.OpenFwi with { TimeSamples = 301 }, 2).Forward(v);
+        var longRec = new AcousticPropagator(AcquisitionOptions.OpenFwi with { TimeSamples = 400 }, 2).Forward(v);
         for (int s = 0; s < 5; s++)
             Assert.True(shortRec.AsSpan(s * 301 * 70, 301 * 70).SequenceEqual(longRec.AsSpan(s * 400 * 70, 301 * 70)), $"shot {s}");
     }
@@ -84,7 +84,7 @@ public sealed class AcousticPropagatorTests
     public void Batch_equals_single_samples_and_threads_do_not_change_results()
     {
         var gen = new VelocityModelGenerator(VelocityFamily.FlatVelB);
-        var acq = AcquisitionOptions.CreateBuilder().WithTimeSamples(250).Build();
+        var acq = AcquisitionOptions.OpenFwi with { TimeSamples = 250 };
         var models = new float[6 * 4900];
         for (int i = 0; i < 6; i++) gen.Generate(9, (ulong)i, models.AsSpan(i * 4900, 4900));
         var batch = new AcousticPropagator(acq, 2).Forward(models, 6);
@@ -100,7 +100,7 @@ public sealed class AcousticPropagatorTests
     {
         // Homogeneous: vmin = v, so the limit is the one with the strongest sponge for this velocity.
         float v = (float)(0.995 * AcquisitionOptions.OpenFwi.MaxStableVelocity(5900));
-        var acq = AcquisitionOptions.CreateBuilder().WithTimeSamples(1000).Build();
+        var acq = AcquisitionOptions.OpenFwi with { TimeSamples = 1000 };
         var rec = new AcousticPropagator(acq).Forward(Homogeneous(v));
         Assert.All(rec, x => Assert.True(float.IsFinite(x) && Math.Abs(x) < 1e3));
         Assert.Throws<ArgumentException>(() => new AcousticPropagator(acq).Forward(Homogeneous((float)(1.001 * AcquisitionOptions.OpenFwi.MaxStableVelocity(5900)))));
@@ -120,7 +120,7 @@ public sealed class AcousticPropagatorTests
     [Fact]
     public void Stability_limit_follows_the_sponge_strength()
     {
-        var acq = AcquisitionOptions.CreateBuilder().Build();
+        var acq = AcquisitionOptions.OpenFwi;
         double limit = acq.MaxStableVelocity(5900);
         Assert.InRange(limit, 5900, 6000);
         Assert.InRange(acq.MaxStableVelocity(1500), 6070, 6085);

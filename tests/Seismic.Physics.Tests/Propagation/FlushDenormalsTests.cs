@@ -1,3 +1,4 @@
+using Seismic.Data.OpenFwi;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Seismic.Physics.Acquisition;
@@ -15,7 +16,7 @@ public sealed class FlushDenormalsTests
 {
     private const float Tiny = 1e-30f, Small = 1e-10f; // product 1e-40: a float32 denormal
 
-    private static readonly AcquisitionOptions Short = AcquisitionOptions.CreateBuilder().WithTimeSamples(40).Build();
+    private static readonly AcquisitionOptions Short = AcquisitionOptions.OpenFwi with { TimeSamples = 40 };
 
     // The control bits only: the exception flags are sticky status that any float operation may set.
     private static (bool Ok, uint Mode) Mode() => (FlushDenormals.TryGetMode(out uint m), m & ~FlushDenormals.StatusFlags);

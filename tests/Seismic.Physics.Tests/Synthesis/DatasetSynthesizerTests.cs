@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Seismic.Data;
 using Seismic.Data.Npy;
+using Seismic.Data.OpenFwi;
 using Seismic.Physics.Acquisition;
 using Seismic.Physics.Families;
 using Seismic.Physics.Propagation;
@@ -10,7 +12,7 @@ namespace Seismic.Physics.Tests.Synthesis;
 public sealed class DatasetSynthesizerTests : IDisposable
 {
     // Short records keep the tests fast; the layout logic does not depend on the record length.
-    private static readonly AcquisitionOptions Short = AcquisitionOptions.CreateBuilder().WithTimeSamples(120).Build();
+    private static readonly AcquisitionOptions Short = AcquisitionOptions.OpenFwi with { TimeSamples = 120 };
     private readonly string _root = Path.Combine(Path.GetTempPath(), "physics-synth-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
@@ -18,9 +20,11 @@ public sealed class DatasetSynthesizerTests : IDisposable
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private SynthesisOptions Options(VelocityFamily family, string name, int train = 5, int val = 3, int perFile = 2, ulong seed = 42) =>
-        SynthesisOptions.CreateBuilder(family, Path.Combine(_root, name)).WithTrainSamples(train).WithValidationSamples(val)
-            .WithSamplesPerFile(perFile).WithSeed(seed).WithAcquisition(Short).WithMaxDegreeOfParallelism(2).Build();
+    private SynthesisOptions Options(VelocityFamily family, string name, int train = 5, int val = 3, int perFile = 2, ulong seed = 42) => new()
+    {
+        Family = family, OutputDirectory = Path.Combine(_root, name), TrainSamples = train, ValidationSamples = val,
+        SamplesPerFile = perFile, Seed = seed, Acquisition = Short, MaxDegreeOfParallelism = 2,
+    };
 
     private static string[] Names(string dir) =>
         Directory.Exists(dir) ? [.. Directory.GetFiles(dir).Select(Path.GetFileName).Order()!] : [];
@@ -123,13 +127,37 @@ public sealed class DatasetSynthesizerTests : IDisposable
     [Fact]
     public void Options_are_validated_with_the_option_name()
     {
-        Assert.Contains("SamplesPerFile", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            SynthesisOptions.CreateBuilder(VelocityFamily.FlatVelA, _root).WithSamplesPerFile(0).Build()).Message);
-        Assert.Contains("TrainSamples", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            SynthesisOptions.CreateBuilder(VelocityFamily.FlatVelA, _root).WithTrainSamples(-1).Build()).Message);
+        var options = new SynthesisOptions { Family = VelocityFamily.FlatVelA, OutputDirectory = _root };
+        Assert.Contains("SamplesPerFile", Assert.Throws<ArgumentOutOfRangeException>(() => (options with { SamplesPerFile = 0 }).Validate()).Message);
+        Assert.Contains("TrainSamples", Assert.Throws<ArgumentOutOfRangeException>(() => (options with { TrainSamples = -1 }).Validate()).Message);
+        Assert.Contains("MaxDegreeOfParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => (options with { MaxDegreeOfParallelism = 0 }).Validate()).Message);
+        Assert.Contains("OutputDirectory", Assert.Throws<ArgumentException>(() => (options with { OutputDirectory = " " }).Validate()).Message);
+        Assert.Contains("Family", Assert.Throws<ArgumentOutOfRangeException>(() => (options with { Family = (VelocityFamily)42 }).Validate()).Message);
+        Assert.Contains("TimeSamples", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            (options with { Acquisition = AcquisitionOptions.OpenFwi with { TimeSamples = 0 } }).Validate()).Message);
         Assert.Contains("MinLayers", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            SynthesisOptions.CreateBuilder(VelocityFamily.FlatVelA, _root)
-                .WithFamilyParameters(FamilyParameters.For(VelocityFamily.FlatVelA) with { MinLayers = 9, MaxLayers = 3 }).Build()).Message);
+            (options with { Parameters = FamilyParameters.For(VelocityFamily.FlatVelA) with { MinLayers = 9, MaxLayers = 3 } }).Validate()).Message);
+    }
+
+    [Fact]
+    public void The_synthesizer_validates_before_it_writes_anything()
+    {
+        var dir = Path.Combine(_root, "never");
+        var bad = new SynthesisOptions { Family = VelocityFamily.FlatVelA, OutputDirectory = dir, TrainSamples = -1 };
+        Assert.Contains("TrainSamples", Assert.Throws<ArgumentOutOfRangeException>(() => new DatasetSynthesizer(bad)).Message);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void Defaults_are_documented_values_and_parameters_follow_the_family()
+    {
+        var o = new SynthesisOptions { Family = VelocityFamily.StyleB, OutputDirectory = _root };
+        Assert.Equal((1000, 200, 500, Seed.Zero, -1), (o.TrainSamples, o.ValidationSamples, o.SamplesPerFile, o.Seed, o.MaxDegreeOfParallelism));
+        Assert.Same(AcquisitionOptions.OpenFwi, o.Acquisition);
+        Assert.Equal(FamilyParameters.For(VelocityFamily.StyleB), o.Parameters);
+        Assert.Equal(FamilyParameters.For(VelocityFamily.CurveVelA), (o with { Family = VelocityFamily.CurveVelA }).Parameters);
+        var custom = FamilyParameters.For(VelocityFamily.StyleB) with { TextureSigma = 3 };
+        Assert.Equal(custom, (o with { Parameters = custom, Family = VelocityFamily.StyleA }).Parameters);
     }
 
     private sealed class SyncProgress(Action<SynthesisProgress> report) : IProgress<SynthesisProgress>
