@@ -1,4 +1,4 @@
-/* Plain C reference of the OpenFWI stencil (SPEC section 10), single thread, whole padded grid every step.
+/* Plain C reference of the OpenFWI stencil (docs/physics.md), single thread, whole padded grid every step.
  * Same arrays as the .NET propagator: alpha = (v dt/dx)^2, kappa = damp*dt, two float32 wavefields updated in place.
  * Build (what benchmarks/cref/compare.sh does): compile once, link twice, so that only the floating-point mode differs:
  *   gcc -O3 -march=native -ffast-math -c stencil.c -o stencil.o

@@ -1,4 +1,4 @@
-"""The ADM U-Net of guided diffusion as I2SB uses it (SPEC section 8), in plain PyTorch, for side-by-side timing.
+"""The ADM U-Net of guided diffusion as I2SB uses it, in plain PyTorch, for side-by-side timing.
 
 Written for this repository's benchmarks: parameter names, shapes and order equal the reference state dict
 (time_embed.0.weight, input_blocks.0.0.weight, ..., out.2.bias), so the same weights load into this network and into

@@ -1,6 +1,6 @@
 """The reference's training iteration in PyTorch, for timing beside `seismic-i2sb train` (docs/benchmarks.md).
 
-Same steps and costs as the original train.py on the CPU (docs: ../shared SPEC section 3, here docs/training.md):
+Same steps and costs as the original train.py on the CPU (docs/training.md):
 endless shuffled microbatches from an in-memory cache (normalised, resized), corruption, condition dropout and
 shot/trace dropout, bridge draw, ADM U-Net forward (benchmarks/reference/adm_unet.py), MSE, backward (gradients
 summed over microbatches), AdamW, EMA, LR schedule. The blur uses PyTorch's reflect padding rather than scipy's

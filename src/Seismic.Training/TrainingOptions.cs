@@ -93,7 +93,13 @@ public sealed record TrainingOptions
         Compare("Model.Dataset", Model.Dataset.Key, checkpoint.Model.Dataset.Key);
         Compare("Model.ImageSize", Model.ImageSize, checkpoint.Model.ImageSize);
         Compare("Model.Network", Model.Network.ToString(), checkpoint.Model.Network.ToString());
-        Compare("Model.Bridge", Model.Bridge, checkpoint.Model.Bridge);
+        var (bridge, theirs) = (Model.Bridge, checkpoint.Model.Bridge);
+        Compare("Model.Bridge.Interval", bridge.Interval, theirs.Interval);
+        Compare("Model.Bridge.BetaMax", bridge.BetaMax, theirs.BetaMax);
+        Compare("Model.Bridge.T0", bridge.T0, theirs.T0);
+        Compare("Model.Bridge.T", bridge.T, theirs.T);
+        Compare("Model.Bridge.OtOde", bridge.OtOde, theirs.OtOde);
+        Compare("Model.Bridge.Parameterization", bridge.Parameterization, theirs.Parameterization);
         Compare("Model.Corruption", Model.Corruption.Name, checkpoint.Model.Corruption.Name);
         Compare(nameof(Seed), Seed, checkpoint.Seed);
         Compare("Optimization.BatchSize", Optimization.BatchSize, checkpoint.Optimization.BatchSize);

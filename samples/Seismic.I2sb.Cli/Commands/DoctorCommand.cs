@@ -38,7 +38,7 @@ internal static class DoctorCommand
         Line("TorchSharp", typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?");
         try
         {
-            TorchRuntime.EnsureAvailable();
+            TorchRuntime.ConfigureKernels(KernelSettings.FromEnvironment()); // as every torch verb does
         }
         catch (TorchUnavailableException e)
         {

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Seismic.Diffusion;
 
 /// <summary>
-/// The I2SB bridge operations on tensors (SPEC 3, 4): the marginal q_sample, the training label, recovery of x0 from a
+/// The I2SB bridge operations on tensors (docs/diffusion.md, "Training with the bridge"): the marginal q_sample, the training label, recovery of x0 from a
 /// network output, and the posterior step. Holds the schedule as float32 tensors on one device; dispose it to free them.
 /// </summary>
 /// <remarks>
@@ -70,7 +70,7 @@ public sealed class Bridge : IDisposable
     /// <summary>The network time input per step, <c>linspace(T0, T, N) * N</c> in float32 (see <see cref="BridgeSchedule.NoiseLevels"/>).</summary>
     public IReadOnlyList<float> NoiseLevels { get; }
 
-    /// <summary>Draws one training step per sample, uniform in [0, N) (SPEC 3 step 4).</summary>
+    /// <summary>Draws one training step per sample, uniform in [0, N) (docs/diffusion.md, "Training with the bridge", step 4).</summary>
     /// <param name="batchSize">Number of samples B (positive).</param>
     /// <param name="generator">Random source; null for torch's global generator.</param>
     /// <returns>An int64 tensor (B) on <see cref="Device"/>.</returns>
@@ -81,7 +81,7 @@ public sealed class Bridge : IDisposable
         return Rng.Integers(0, Interval, [batchSize], Device, generator);
     }
 
-    /// <summary>The network time input <c>noise_levels[steps]</c> (SPEC 2) for integer steps.</summary>
+    /// <summary>The network time input <c>noise_levels[steps]</c> (docs/diffusion.md, "Schedule") for integer steps.</summary>
     /// <param name="steps">Integer steps (B) in [0, N).</param>
     /// <returns>A float32 tensor (B) on <see cref="Device"/>.</returns>
     public Tensor TimeInput(Tensor steps)
@@ -92,7 +92,7 @@ public sealed class Bridge : IDisposable
     }
 
     /// <summary>
-    /// Samples the bridge marginal <c>x_n = mu_x0[n] x0 + mu_x1[n] x1 (+ std_sb[n] eps)</c> (SPEC 3 step 5).
+    /// Samples the bridge marginal <c>x_n = mu_x0[n] x0 + mu_x1[n] x1 (+ std_sb[n] eps)</c> (docs/diffusion.md, "Training with the bridge", step 5).
     /// </summary>
     /// <param name="steps">Integer steps (B) in [0, N).</param>
     /// <param name="x0">Clean targets (B, ...), float32.</param>
@@ -112,7 +112,7 @@ public sealed class Bridge : IDisposable
     }
 
     /// <summary>
-    /// The regression target for the network (SPEC 3 step 6): <c>(x_n - x0) / std_fwd[n]</c> by default, x0 itself with
+    /// The regression target for the network (docs/diffusion.md, "Training with the bridge", step 6): <c>(x_n - x0) / std_fwd[n]</c> by default, x0 itself with
     /// <see cref="BridgeParameterization.PredX0"/> (a copy).
     /// </summary>
     /// <param name="steps">Integer steps (B) in [0, N), those <paramref name="xn"/> was sampled at.</param>
@@ -128,7 +128,7 @@ public sealed class Bridge : IDisposable
     }
 
     /// <summary>
-    /// Recovers <c>x0_hat</c> from the network output (SPEC 4): <c>x_n - std_fwd[n] out</c> by default, <c>out</c> with
+    /// Recovers <c>x0_hat</c> from the network output (docs/diffusion.md, "Sampling"): <c>x_n - std_fwd[n] out</c> by default, <c>out</c> with
     /// <see cref="BridgeParameterization.PredX0"/>; clamped to [-1, 1] when <paramref name="clipDenoise"/>.
     /// </summary>
     /// <param name="steps">Integer steps (B) in [0, N).</param>
@@ -148,7 +148,7 @@ public sealed class Bridge : IDisposable
     }
 
     /// <summary>
-    /// One posterior step from n to n' &lt; n (SPEC 4): with <c>a2 = std_fwd[n']^2</c>, <c>s2 = std_fwd[n]^2</c>,
+    /// One posterior step from n to n' &lt; n (docs/diffusion.md, "Sampling"): with <c>a2 = std_fwd[n']^2</c>, <c>s2 = std_fwd[n]^2</c>,
     /// <c>d2 = s2 - a2</c>: <c>x_{n'} = (d2/s2) x0_hat + (a2/s2) x_n</c>, plus <c>sqrt(a2 d2 / s2) eps</c> only when the
     /// step is stochastic and n' &gt; 0. The whole batch shares the pair (n', n); coefficients are computed in float64.
     /// </summary>

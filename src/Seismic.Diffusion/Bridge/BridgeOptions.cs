@@ -1,6 +1,6 @@
 namespace Seismic.Diffusion;
 
-/// <summary>What the network is trained to predict (SPEC 3, 4).</summary>
+/// <summary>What the network is trained to predict (docs/diffusion.md, "Training with the bridge").</summary>
 public enum BridgeParameterization
 {
     /// <summary>The reference default: the noise-like label <c>(x_n - x0) / std_fwd[n]</c>; <c>x0_hat = x_n - std_fwd[n] out</c>.</summary>

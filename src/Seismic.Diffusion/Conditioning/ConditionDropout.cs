@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Seismic.Diffusion.Conditioning;
 
 /// <summary>
-/// Training-time augmentations of the condition (SPEC 6). The null condition is a zero tensor in normalised space,
+/// Training-time augmentations of the condition (docs/diffusion.md, "Conditioning"). The null condition is a zero tensor in normalised space,
 /// so "dropping" means multiplying by zero. Randomness comes from a torch <see cref="Generator"/> (null: torch's
 /// global generator), drawn on the generator's device.
 /// </summary>
@@ -31,7 +31,7 @@ public static class ConditionDropout
 
     /// <summary>
     /// Condition dropout that also returns which samples kept their condition, e.g. for the later upstream per-sample
-    /// loss weight <c>1 + 10 keep</c> (SPEC 7).
+    /// loss weight <c>1 + 10 keep</c> (docs/diffusion.md, "Sampling").
     /// </summary>
     /// <param name="cond">Conditions (B, ...). Not modified.</param>
     /// <param name="dropProbability">Probability of replacing a sample's condition by zeros, in [0, 1].</param>

@@ -49,7 +49,7 @@ public sealed record GaussianMixtureBlurOptions
 public readonly record struct BlurDraw(int Sigma, double NoiseLevel);
 
 /// <summary>
-/// The reference's <c>GaussianMixtureBlur</c> corruption (SPEC 5): per call, draw sigma uniformly from the integers
+/// The reference's <c>GaussianMixtureBlur</c> corruption (docs/diffusion.md, "Corruptions"): per call, draw sigma uniformly from the integers
 /// [SigmaFloor, SigmaCeil] and <c>lambda = NoiseFloor + NoiseCeil U[0, 1)</c>; then <c>y = (1 - lambda) x + lambda N(0, 1)</c>,
 /// Gaussian smoothing of y along H and W (<see cref="GaussianSmoothing"/>), clip to [-1, 1]; optionally in [0, 1] space.
 /// </summary>

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace Seismic.Diffusion.Corruption;
 
-/// <summary>A corruption operator x0 -&gt; x1 (SPEC 5), applied on the fly to each training microbatch.</summary>
+/// <summary>A corruption operator x0 -&gt; x1 (docs/diffusion.md, "Corruptions"), applied on the fly to each training microbatch.</summary>
 public interface ICorruption
 {
     /// <summary>The operator's name, e.g. <c>blur-openfwi_custom</c>.</summary>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Seismic.Diffusion.Sampling;
 
 /// <summary>
-/// Runs the reverse bridge from x1 to x0 (SPEC 4): ancestral (SDE) sampling, or OT-ODE / deterministic sampling, over
+/// Runs the reverse bridge from x1 to x0 (docs/diffusion.md, "Sampling"): ancestral (SDE) sampling, or OT-ODE / deterministic sampling, over
 /// the step grid for any NFE, with optional clip-denoise, classifier-free guidance and trajectory logging.
 /// </summary>
 /// <remarks>

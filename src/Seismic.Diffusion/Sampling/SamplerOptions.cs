@@ -6,7 +6,7 @@ public enum GuidanceFormula
     /// <summary>The README state of the reference: <c>out = (1 + w) cond - w uncond</c>.</summary>
     Classic,
 
-    /// <summary>The later upstream variant (SPEC 7): <c>out = w cond + (1 - w) uncond</c>.</summary>
+    /// <summary>The later upstream variant (docs/diffusion.md, "Sampling"): <c>out = w cond + (1 - w) uncond</c>.</summary>
     Mixture,
 }
 

@@ -1,7 +1,7 @@
 namespace Seismic.Diffusion;
 
 /// <summary>
-/// The I2SB bridge schedule (SPEC 2): a symmetric beta schedule over <see cref="Interval"/> discrete steps and the
+/// The I2SB bridge schedule (docs/diffusion.md, "Schedule"): a symmetric beta schedule over <see cref="Interval"/> discrete steps and the
 /// marginal coefficients derived from it, all computed in float64. Immutable; create with <see cref="Create"/>.
 /// </summary>
 /// <remarks>
@@ -103,7 +103,7 @@ public sealed class BridgeSchedule
     public IReadOnlyList<double> StdSb => Array.AsReadOnly(_stdSb);
 
     /// <summary>
-    /// The sampling step grid for <paramref name="nfe"/> network evaluations (SPEC 4): <c>nfe + 1</c> ascending steps
+    /// The sampling step grid for <paramref name="nfe"/> network evaluations (docs/diffusion.md, "Sampling"): <c>nfe + 1</c> ascending steps
     /// from 0 to N-1, e.g. nfe 5 gives 0, 200, 400, 599, 799, 999 for N = 1000.
     /// </summary>
     /// <param name="nfe">Number of function evaluations, 1 to N-1 (the reference default is N-1).</param>
@@ -137,7 +137,7 @@ public sealed class BridgeSchedule
     }
 
     /// <summary>
-    /// The network time input per step (SPEC 2): float32 <c>linspace(t0, T, N) * N</c>, computed exactly as torch does
+    /// The network time input per step (docs/diffusion.md, "Schedule"): float32 <c>linspace(t0, T, N) * N</c>, computed exactly as torch does
     /// (defaults give 0.1 .. 1000). The network sees <c>NoiseLevels(...)[n]</c>, never the integer step n.
     /// </summary>
     /// <param name="t0">Start of the time range. The default value is 1e-4.</param>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Seismic.Diffusion;
 
 /// <summary>
-/// The sinusoidal embedding of the network time input (SPEC 2), as in guided diffusion: for <c>i &lt; half = dim/2</c>,
+/// The sinusoidal embedding of the network time input (docs/diffusion.md, "Schedule"), as in guided diffusion: for <c>i &lt; half = dim/2</c>,
 /// <c>f_i = exp(-ln(maxPeriod) i / half)</c> and the embedding is <c>[cos(t f), sin(t f)]</c> (cosines first), with one
 /// zero column appended when <c>dim</c> is odd.
 /// </summary>

@@ -7,7 +7,7 @@ namespace Seismic.Models;
 
 /// <summary>
 /// The I2SB network: an <see cref="AdmUNet"/> that sees <c>cat[x_n, cond]</c> on channels and the continuous time
-/// input <c>noise_levels[n]</c> for the integer bridge step n (SPEC 2, 6). A null condition is the zero tensor
+/// input <c>noise_levels[n]</c> for the integer bridge step n (docs/diffusion.md, "Schedule"). A null condition is the zero tensor
 /// (classifier-free guidance's unconditional branch). With no condition channels (an unconditional bridge) the
 /// input is x_n alone. Its state-dict keys carry the reference wrapper's prefix (<c>diffusion_model.</c>), so an
 /// I2SB <c>net.state_dict()</c> loads directly.

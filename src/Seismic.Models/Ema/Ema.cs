@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace Seismic.Models;
 
 /// <summary>
-/// Exponential moving average of a module's parameters (SPEC 3, as the reference's <c>torch_ema</c> with warm-up):
+/// Exponential moving average of a module's parameters (docs/diffusion.md, "Training with the bridge", as the reference's <c>torch_ema</c> with warm-up):
 /// at the k-th <see cref="Update"/> (k = 1, 2, ...) the decay is <c>d_k = min(Decay, (1 + k) / (10 + k))</c> and
 /// <c>shadow -= (1 - d_k) (shadow - param)</c>. The shadow starts as a copy of the parameters at construction.
 /// Validation and sampling use the averaged weights through <see cref="Apply"/>, which swaps them in and restores the

@@ -8,7 +8,7 @@ namespace Seismic.Models.Evaluation;
 /// <param name="Mae">Mean absolute error, normalised velocity (1 unit = 1500 m/s).</param>
 /// <param name="Mse">Mean squared error, normalised.</param>
 /// <param name="Rmse">Root mean squared error, normalised.</param>
-/// <param name="Ssim">SSIM on x/2 + 0.5 (SPEC 9).</param>
+/// <param name="Ssim">SSIM on x/2 + 0.5 (docs/training.md, "Evaluation").</param>
 /// <param name="MaeMetersPerSecond">MAE in m/s: MAE x (label_max - label_min) / 2 of the dataset (1500 m/s for OpenFWI).</param>
 public sealed record MetricSummary(double Mae, double Mse, double Rmse, double Ssim, double MaeMetersPerSecond)
 {

@@ -1,7 +1,7 @@
 namespace Seismic.Models.Evaluation;
 
 /// <summary>
-/// Image metrics of predicted against true velocity maps, on the normalised scale [-1, 1] (SPEC 9): one sample's
+/// Image metrics of predicted against true velocity maps, on the normalised scale [-1, 1] (docs/training.md, "Evaluation"): one sample's
 /// values, a batch mean, or a split mean.
 /// </summary>
 /// <param name="Mae">Mean absolute error, normalised units.</param>

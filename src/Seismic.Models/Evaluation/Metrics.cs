@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Seismic.Models.Evaluation;
 
 /// <summary>
-/// MAE, MSE, RMSE and SSIM of predicted against true velocity maps as the reference computes them (SPEC 9):
+/// MAE, MSE, RMSE and SSIM of predicted against true velocity maps as the reference computes them (docs/training.md, "Evaluation"):
 /// on normalised velocities of shape (B, C, H, W) (C = 1 for velocity), SSIM on <c>x/2 + 0.5</c> with an
 /// 11 x 11 Gaussian window (sigma 1.5), zero padding of 5, C1 = 0.01^2, C2 = 0.03^2 and the mean over the map.
 /// Every call runs in its own dispose scope and returns plain doubles; the inputs are left untouched.

@@ -8,7 +8,7 @@ using static TorchSharp.torch.nn;
 namespace Seismic.Models;
 
 /// <summary>
-/// The ADM U-Net of guided diffusion as used by I2SB (SPEC 8), built from <see cref="AdmUNetOptions"/>. Parameter names,
+/// The ADM U-Net of guided diffusion as used by I2SB (docs/models.md, "Building a network"), built from <see cref="AdmUNetOptions"/>. Parameter names,
 /// shapes and order equal the reference's PyTorch state dict (<c>time_embed.0.weight</c>, <c>input_blocks.0.0.weight</c>,
 /// ..., <c>out.2.bias</c>), so reference checkpoints load by name (<see cref="LoadPyTorchStateDict"/>). A fresh network is
 /// initialised like the reference: PyTorch's default convolution/linear initialisation, GroupNorm weight 1 and bias 0,
