@@ -16,8 +16,8 @@ public sealed record EnsembleOptions
     /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
     public void Validate()
     {
-        if (Members < 1) throw new ArgumentException($"EnsembleOptions.Members (--ensemble) must be at least 1; got {Members}.");
-        if (MaxBatch < 1) throw new ArgumentException($"EnsembleOptions.MaxBatch (--batch-size) must be at least 1; got {MaxBatch}.");
+        if (Members < 1) throw new ArgumentException($"EnsembleOptions.Members must be at least 1; got {Members}.");
+        if (MaxBatch < 1) throw new ArgumentException($"EnsembleOptions.MaxBatch must be at least 1; got {MaxBatch}.");
     }
 }
 

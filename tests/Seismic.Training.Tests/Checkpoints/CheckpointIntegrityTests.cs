@@ -90,4 +90,49 @@ public sealed class CheckpointIntegrityTests : IDisposable
         Assert.Contains("v1.ckpt", e.Message);
         Assert.Contains("'ema'", e.Message);
     }
+
+    [Fact]
+    public void Checkpoints_written_before_the_spec_section_load_and_resume()
+    {
+        var path = TrainOnce();
+        var sections = CheckpointFile.Load(path);
+        var current = Trainer.ReadOptions(path);
+        // The layout written before the redesign: no 'spec' section, and one flat options object in 'meta'.
+        var flat = new
+        {
+            Iteration = 1, LearningRate = 1e-3, Losses = new[] { 0.5 },
+            Options = new
+            {
+                DatasetDir = _data.Directory, DatasetName = "FlatVel_A", ImageSize = 16, ResultDir = current.ResultDir, Name = current.Name,
+                Seed = 0, Model = "i2sb_small_cond", Network = TinyOpenFwi.TinyNet, PredX0 = false, Interval = 100, BetaMax = 0.3, T0 = 1e-4, T = 1.0,
+                OtOde = false, ClipDenoise = false, Corrupt = "blur-openfwi_benchmark_A", BatchSize = 4, Microbatch = 2, NumIterations = 6,
+                LearningRate = 1e-3, EmaDecay = 0.99, SaveEvery = 3, ValBatches = 0, ValBatchSize = 4, LogWriter = (string?)null, Guidance = 0.0,
+            },
+        };
+        var old = Path.Combine(_data.Directory, "old.ckpt");
+        CheckpointFile.Save(old,
+        [
+            ("meta", w => w.Write(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(flat))),
+            ("model", w => w.Write(sections["model"])),
+            ("ema", w => w.Write(sections["ema"])),
+            ("optimizer", w => w.Write(sections["optimizer"])),
+        ]);
+
+        using (var model = BridgeModel.Load(old, TorchSharp.torch.CPU))
+        {
+            Assert.Equal(TinyOpenFwi.TinyNet, model.Spec.Network);
+            Assert.Equal(Seismic.Diffusion.Corruption.CorruptionPreset.OpenFwiBenchmarkA, model.Spec.Corruption);
+            Assert.Equal(100, model.Spec.Bridge.Interval);
+            Assert.Equal("flatvel-a", model.Spec.Dataset.Key);
+        }
+        var converted = Trainer.ReadOptions(old);
+        Assert.Equal(4, converted.Optimization.BatchSize);
+        Assert.Equal(0, converted.Schedule.ValBatches);
+        var resume = _data.Options() with { ResumeFrom = old, Name = "resumed" };
+        resume = resume.Optimization(x => x with { NumIterations = 2 }).Schedule(x => x with { ValBatches = 0 });
+        using var trainer = Trainer.CreateBuilder().Options(resume).WithoutValidation().Build();
+        Assert.Equal(1, trainer.Iteration);
+        trainer.Run();
+        Assert.Equal(2, trainer.Iteration);
+    }
 }
