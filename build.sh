@@ -3,17 +3,31 @@
 #   ./build.sh quickstart   set up, build Release and run the end-to-end quickstart
 #   ./build.sh test         set up, build Release and run every test project
 #   ./build.sh build|doctor|publish [cpu|cuda] [dir]|pack|bench-smoke
+#   ./build.sh mpi-setup    install Open MPI (openmpi-bin) for the distributed tests, if missing (root; the only OS change)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 CONFIG=Release
 
-# Nothing here changes the operating system. TorchSharp 0.107's and LightningDB's native libraries ask for newer
+# Nothing here changes the operating system, except `mpi-setup` when asked for. TorchSharp 0.107's and LightningDB's native libraries ask for newer
 # libstdc++/glibc symbol versions than Debian 12 and Ubuntu 22.04 have, for symbols they do not need: the build
 # relaxes those requirements in the project's own output folders (build/native-compat), and `seismic-i2sb doctor`
 # reports what was loaded.
 build() {
   dotnet build Seismic.I2sb.sln -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly
+}
+
+# Open MPI for the 2-rank tests (tests/Seismic.Training.Tests/Distributed): mpirun and libmpi.so.40, a Debian package.
+# Idempotent; as a non-root user it prints the command instead (those tests are then skipped, with the reason).
+mpi_setup() {
+  if command -v mpirun > /dev/null && ldconfig -p | grep 'libmpi\.so\.40' > /dev/null; then
+    echo "Open MPI present: $(mpirun --version 2>/dev/null | head -1)"; return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Open MPI is missing; install it as root: apt-get install -y openmpi-bin" >&2; return 1
+  fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openmpi-bin > /dev/null
+  echo "installed: $(mpirun --version 2>/dev/null | head -1)"
 }
 
 run_tests() {
@@ -43,6 +57,7 @@ case "$cmd" in
                  -p:TorchBackend="$backend" -p:SeismicNativeCompat=always -o "$out"
                echo "published $out/seismic-i2sb" ;;
   pack)        dotnet pack Seismic.I2sb.sln -c "$CONFIG" -nologo -o artifacts/packages ;;
+  mpi-setup)   mpi_setup ;;
   bench-smoke) dotnet run -c "$CONFIG" --project benchmarks/Seismic.Benchmarks -- --filter '*' --job Dry --inProcess --artifacts /tmp/seismic-bdn-artifacts ;;
-  *) echo "usage: ./build.sh quickstart|test|build|doctor|publish|pack|bench-smoke" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh quickstart|test|build|doctor|publish|pack|bench-smoke|mpi-setup" >&2; exit 2 ;;
 esac
