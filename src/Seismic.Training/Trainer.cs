@@ -9,6 +9,7 @@ using Seismic.Models;
 using Seismic.Models.Checkpoints;
 using Seismic.Models.Evaluation;
 using Seismic.Training.Checkpoints;
+using Seismic.Training.Distributed;
 using Seismic.Training.Logging;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,12 +22,16 @@ namespace Seismic.Training;
 /// the EMA weights, writes atomic checkpoints and resumes from them exactly. Build it with <see cref="TrainerBuilder"/>.
 /// The trainer owns what its builder created for it (the model, and the datasets it opened); datasets handed to the
 /// builder stay the caller's.
+/// <para>Data-parallel over an <see cref="IProcessGroup"/> (docs/training.md, "Several processes and machines"): the
+/// BatchSize/Microbatch global microbatches of an iteration are dealt out to the ranks (microbatch j to rank j mod size),
+/// each drawn from (seed, iteration, j) whatever the world size, gradients are summed over ranks in buckets, and every
+/// rank applies the same AdamW and EMA update. Only rank 0 writes checkpoints, logs and TensorBoard events.</para>
 /// </summary>
 public sealed class Trainer : IDisposable
 {
     /// <summary>How a run's randomness is derived (recorded in checkpoints).</summary>
     internal const string RngScheme =
-        "torch CPU generator reseeded per iteration from (seed, iteration); data order from System.Random(seed) per epoch";
+        "torch CPU generator reseeded per global microbatch from Seed.Derive(iteration, microbatch); data order from System.Random(seed) per epoch";
 
     private readonly TrainingOptions _options;
     private readonly SeismicDataset _train;
@@ -37,7 +42,9 @@ public sealed class Trainer : IDisposable
     private readonly AdamW _optimizer;
     private readonly Generator _generator = new(0, CPU);
     private readonly List<double> _losses = [];
-    private readonly int _innerSteps;
+    private readonly int _microbatches;
+    private readonly IProcessGroup _group;
+    private readonly GradientReducer? _reducer;
     private IEnumerator<(int[] Indices, long Epoch)> _order;
     private BatchLoader _trainLoader;
     private double _learningRate;
@@ -46,8 +53,9 @@ public sealed class Trainer : IDisposable
     private readonly RunLock? _runLock;
 
     internal Trainer(TrainingOptions options, BridgeModel model, SeismicDataset train, SeismicDataset? val,
-                     ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets, RunLock? runLock)
+                     ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets, RunLock? runLock, IProcessGroup group)
     {
+        _group = group;
         _runLock = runLock;
         _ownsDatasets = ownsDatasets;
         _options = options;
@@ -55,10 +63,10 @@ public sealed class Trainer : IDisposable
         _train = train;
         _val = val;
         _corruption = model.Spec.Corruption.Create();
-        _logger = logger ?? NullLogger.Instance;
+        _logger = group.Rank == 0 ? logger ?? NullLogger.Instance : NullLogger.Instance;
         _progress = progress;
         var optimization = options.Optimization;
-        _innerSteps = optimization.BatchSize / optimization.Microbatch;
+        _microbatches = optimization.BatchSize / optimization.Microbatch;
         _learningRate = optimization.LearningRate;
         _optimizer = optim.AdamW(model.Network.parameters(), lr: optimization.LearningRate, beta1: 0.9, beta2: 0.999,
                                  eps: 1e-8, weight_decay: optimization.WeightDecay);
@@ -67,7 +75,15 @@ public sealed class Trainer : IDisposable
             BatchSize = optimization.Microbatch, Shuffle = true, Seed = options.Seed, DropLast = true, Endless = true,
         });
         _order = _trainLoader.IndexBatches().GetEnumerator();
-        if (options.Schedule.LogWriter == LogWriter.TensorBoard) _tensorBoard = new TensorBoardLog(Path.Combine(options.RunDir, "tensorboard"));
+        if (group.IsDistributed)
+        {
+            // Rank 0's initial weights everywhere (they are equal already when every rank used the same seed), and the
+            // EMA restarted from them.
+            _reducer = new GradientReducer(model.Network, group);
+            _reducer.BroadcastParameters(root: 0);
+            model.Ema.Reset();
+        }
+        if (group.Rank == 0 && options.Schedule.LogWriter == LogWriter.TensorBoard) _tensorBoard = new TensorBoardLog(Path.Combine(options.RunDir, "tensorboard"));
     }
 
     /// <summary>Starts composing a trainer.</summary>
@@ -78,6 +94,9 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The options of this run.</summary>
     public TrainingOptions Options => _options;
+
+    /// <summary>The processes this trainer runs with (a single process unless the builder was given a group).</summary>
+    public IProcessGroup ProcessGroup => _group;
 
     /// <summary>Optimiser iterations completed so far.</summary>
     public int Iteration { get; private set; }
@@ -93,12 +112,6 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The checkpoint file of this run: <c>RunDir/latest.ckpt</c>.</summary>
     public string CheckpointPath => Path.Combine(_options.RunDir, CheckpointFileName);
-
-    /// <summary>The training options stored in a checkpoint (e.g. to find the dataset a model was trained on).</summary>
-    /// <exception cref="InvalidDataException">The file is not a usable checkpoint; the message names it.</exception>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static TrainingOptions ReadOptions(string checkpointPath) =>
-        CheckpointMeta.Read(CheckpointFile.Load(checkpointPath), checkpointPath).Options;
 
     /// <summary>Raised after each validation (e.g. to write figures).</summary>
     public event Action<ValidationResult>? Validated;
@@ -121,12 +134,19 @@ public sealed class Trainer : IDisposable
         string? checkpoint = null;
         var (optimization, schedule) = (_options.Optimization, _options.Schedule);
         _logger.LogInformation("Training {Name}: {Iterations} iterations, batch {Batch} = {Inner} x {Micro}, device {Device}, model {Model}",
-            _options.Name, optimization.NumIterations, optimization.BatchSize, _innerSteps, optimization.Microbatch, Model.Device, Model.Spec.NetworkName);
+            _options.Name, optimization.NumIterations, optimization.BatchSize, _microbatches, optimization.Microbatch, Model.Device, Model.Spec.NetworkName);
+        if (_group.IsDistributed)
+            _logger.LogInformation("Data-parallel over {Size} processes ({Backend}): {PerRank} microbatches of {Micro} per process per iteration",
+                _group.Size, _group.Backend, _microbatches / _group.Size, optimization.Microbatch);
 
         while (Iteration < optimization.NumIterations)
         {
-            if (cancellationToken.IsCancellationRequested) { stop = TrainingStopReason.Cancelled; break; }
-            if (schedule.TimeLimit is { } limit && clock.Elapsed >= limit) { stop = TrainingStopReason.TimeLimit; break; }
+            // Every rank stops at the same iteration: a request seen by any rank (a signal, its clock) counts for all.
+            var request = cancellationToken.IsCancellationRequested ? TrainingStopReason.Cancelled
+                : schedule.TimeLimit is { } limit && clock.Elapsed >= limit ? TrainingStopReason.TimeLimit
+                : TrainingStopReason.Completed;
+            request = AgreeOnStop(request);
+            if (request != TrainingStopReason.Completed) { stop = request; break; }
 
             double lr = _learningRate;
             double loss = Step();
@@ -165,16 +185,24 @@ public sealed class Trainer : IDisposable
         // One scope for the whole iteration: temporaries of AdamW, clipping and the EMA are freed here too.
         using var stepScope = NewDisposeScope();
         Model.Network.train();
-        _generator.manual_seed((long)StepSeed(_options.Seed, Iteration));
         _optimizer.zero_grad();
         double lossSum = 0;
-        for (int i = 0; i < _innerSteps; i++)
+        foreach (var (microbatch, indices, epoch) in NextMicrobatches())
         {
             using var scope = NewDisposeScope();
-            var (x0, cond) = NextMicrobatch();
+            // Each global microbatch draws from its own stream, so the draws do not depend on how many processes share the batch.
+            _generator.manual_seed(_options.Seed.Derive((ulong)Iteration, (ulong)microbatch).ToInt64());
+            var (x0, cond) = LoadMicrobatch(indices, epoch);
             lossSum += Backward(Draw(x0, cond));
         }
-        double mean = lossSum / _innerSteps;
+        if (_group.IsDistributed)
+        {
+            Span<double> total = [lossSum];
+            _group.AllReduceSum(total);
+            lossSum = total[0];
+            _reducer!.AllReduceGradients();
+        }
+        double mean = lossSum / _microbatches;
         if (!double.IsFinite(mean))
         {
             _optimizer.zero_grad();
@@ -189,6 +217,15 @@ public sealed class Trainer : IDisposable
         _losses.Add(mean);
         if (_options.Optimization is { LrGamma: < 1 } o && Iteration % o.LrStep == 0) SetLearningRate(_learningRate * o.LrGamma);
         return mean;
+    }
+
+    /// <summary>The most urgent stop request of any rank (the request itself in a single process).</summary>
+    private TrainingStopReason AgreeOnStop(TrainingStopReason mine)
+    {
+        if (!_group.IsDistributed) return mine;
+        Span<double> votes = [mine == TrainingStopReason.Cancelled ? 1 : 0, mine == TrainingStopReason.TimeLimit ? 1 : 0];
+        _group.AllReduceSum(votes);
+        return votes[0] > 0 ? TrainingStopReason.Cancelled : votes[1] > 0 ? TrainingStopReason.TimeLimit : TrainingStopReason.Completed;
     }
 
     // A true diagnosis: a first loss that is already non-finite points at the data (or options far off), not at the
@@ -250,8 +287,9 @@ public sealed class Trainer : IDisposable
             Sampler = new() { Nfe = 1, GuidanceScale = schedule.ValGuidance },
             BatchSize = schedule.ValBatchSize,
             MaxSamples = schedule.ValBatches * schedule.ValBatchSize,
-            Seed = _options.Seed.Value + 7919,
+            Seed = _options.Seed.Value + 7919 + (ulong)_group.Rank,
             NativeSize = _val.Info.NGrid,
+            Shard = (_group.Rank, _group.Size), // each rank samples its share; the metrics are combined below
         };
         VelocityExample? example = null;
         var report = new Evaluator(Model, evaluation).Evaluate(_val, onBatch: b =>
@@ -259,9 +297,18 @@ public sealed class Trainer : IDisposable
             int n = b.Size * b.Size;
             example ??= new VelocityExample(b.Size, b.Truth[..n], b.Input[..n], b.Prediction[..n]);
         });
-        if (example is null) throw new InvalidOperationException("The validation split is empty.");
-        static MetricValues Values(MetricSummary m) => new(m.Mae, m.Mse, m.Ssim);
-        var v = new ValidationResult(Iteration, Values(report.Prediction), Values(report.Input), report.Samples, example);
+        // Means weighted by each rank's sample count.
+        Span<double> sums =
+        [
+            report.Prediction.Mae * report.Samples, report.Prediction.Mse * report.Samples, report.Prediction.Ssim * report.Samples,
+            report.Input.Mae * report.Samples, report.Input.Mse * report.Samples, report.Input.Ssim * report.Samples, report.Samples,
+        ];
+        if (_group.IsDistributed) _group.AllReduceSum(sums);
+        int samples = (int)sums[6];
+        if (samples == 0) throw new InvalidOperationException("The validation split is empty.");
+        example ??= new VelocityExample(0, [], [], []); // a rank whose share of a tiny split is empty
+        var v = new ValidationResult(Iteration, new MetricValues(sums[0] / samples, sums[1] / samples, sums[2] / samples),
+                                     new MetricValues(sums[3] / samples, sums[4] / samples, sums[5] / samples), samples, example);
         _logger.LogInformation(
             "validation itr {Iteration}: prediction MAE {Mae:F4} SSIM {Ssim:F4} | input x1 MAE {InMae:F4} SSIM {InSsim:F4} ({Count} samples)",
             Iteration, v.Prediction.Mae, v.Prediction.Ssim, v.Input.Mae, v.Input.Ssim, v.Samples);
@@ -274,14 +321,18 @@ public sealed class Trainer : IDisposable
             tb.Image("val/input_x1", v.Example.Input, size, size, Iteration, -1, 1);
             tb.Image("val/prediction", v.Example.Prediction, size, size, Iteration, -1, 1);
         }
-        Validated?.Invoke(v);
+        if (_group.Rank == 0) Validated?.Invoke(v);
         return v;
     }
 
-    /// <summary>Writes the checkpoint atomically to <paramref name="path"/> (default <see cref="CheckpointPath"/>) and returns the path.</summary>
+    /// <summary>
+    /// Writes the checkpoint atomically to <paramref name="path"/> (default <see cref="CheckpointPath"/>) and returns the
+    /// path. In a data-parallel job only rank 0 writes (every rank holds the same state); the others return the path.
+    /// </summary>
     public string SaveCheckpoint(string? path = null)
     {
         path ??= CheckpointPath;
+        if (_group.Rank != 0) return path;
         var meta = new CheckpointMeta { Iteration = Iteration, LearningRate = _learningRate, Options = _options, Losses = [.. _losses] };
         CheckpointFile.Save(path,
         [
@@ -313,9 +364,11 @@ public sealed class Trainer : IDisposable
         _losses.Clear();
         _losses.AddRange(meta.Losses);
         SetLearningRate(meta.LearningRate);
-        // Replay the data order up to where the checkpoint stopped.
+        if (meta.RngScheme != RngScheme)
+            _logger.LogWarning("{Path} was written by a version that drew its random numbers differently ({Scheme}); from here on the run draws with this version's scheme", path, meta.RngScheme);
+        // Replay the (global) data order up to where the checkpoint stopped: the same for any number of processes.
         _order = _trainLoader.IndexBatches().GetEnumerator();
-        for (long k = 0; k < (long)Iteration * _innerSteps; k++) _order.MoveNext();
+        for (long k = 0; k < (long)Iteration * _microbatches; k++) _order.MoveNext();
         _logger.LogInformation("Resumed from {Path} at iteration {Iteration}", path, Iteration);
     }
 
@@ -323,6 +376,7 @@ public sealed class Trainer : IDisposable
     public void Dispose()
     {
         _order.Dispose();
+        _reducer?.Dispose();
         _optimizer.Dispose();
         _generator.Dispose();
         Model.Dispose();
@@ -334,10 +388,23 @@ public sealed class Trainer : IDisposable
         _runLock?.Dispose();
     }
 
-    private (Tensor X0, Tensor Cond) NextMicrobatch()
+    /// <summary>
+    /// This rank's microbatches of the next iteration: the iteration takes the next BatchSize/Microbatch microbatches of
+    /// the global data order, and microbatch j goes to rank j mod size (all of them in a single process).
+    /// </summary>
+    private List<(int Microbatch, int[] Indices, long Epoch)> NextMicrobatches()
     {
-        _order.MoveNext();
-        var (indices, epoch) = _order.Current;
+        var mine = new List<(int, int[], long)>(_microbatches / _group.Size);
+        for (int j = 0; j < _microbatches; j++)
+        {
+            _order.MoveNext();
+            if (j % _group.Size == _group.Rank) mine.Add((j, _order.Current.Indices, _order.Current.Epoch));
+        }
+        return mine;
+    }
+
+    private (Tensor X0, Tensor Cond) LoadMicrobatch(int[] indices, long epoch)
+    {
         using var batch = _trainLoader.Load(indices, epoch);
         return ToTensors(batch);
     }
@@ -353,15 +420,5 @@ public sealed class Trainer : IDisposable
     {
         _learningRate = lr;
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
-    }
-
-    /// <summary>A well-mixed 64-bit seed for iteration <paramref name="iteration"/> of a run seeded with <paramref name="seed"/>.</summary>
-    internal static ulong StepSeed(Seed seed, int iteration)
-    {
-        // SplitMix64 finaliser over (seed, iteration): independent streams per iteration, stable across resumes.
-        ulong z = ((ulong)(uint)seed.Value << 32 | (uint)iteration) + 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (z ^ (z >> 31)) & 0x7FFF_FFFF_FFFF_FFFFUL;
     }
 }

@@ -5,6 +5,7 @@ using Seismic.Data.Loading;
 using Seismic.Data.OpenFwi;
 using Seismic.Diffusion.Runtime;
 using Seismic.Models;
+using Seismic.Training.Distributed;
 
 namespace Seismic.Training;
 
@@ -29,6 +30,7 @@ public sealed class TrainerBuilder
     private SeismicDataset? _train;
     private SeismicDataset? _val;
     private bool _withValidation = true;
+    private IProcessGroup _group = SingleProcessGroup.Instance;
 
     /// <summary>The run's options (the reference's defaults when not called).</summary>
     public TrainerBuilder Options(TrainingOptions options)
@@ -66,6 +68,17 @@ public sealed class TrainerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Trains data-parallel over <paramref name="group"/> (e.g. <c>ProcessGroups.Create(DistributedMode.Auto)</c> under <c>mpirun</c>);
+    /// every rank builds its trainer with the same options. The group stays the caller's to dispose. The default is a
+    /// single process.
+    /// </summary>
+    public TrainerBuilder ProcessGroup(IProcessGroup group)
+    {
+        _group = group ?? throw new ArgumentNullException(nameof(group));
+        return this;
+    }
+
     /// <summary>Skips the validation split (no validation during training).</summary>
     public TrainerBuilder WithoutValidation()
     {
@@ -86,10 +99,15 @@ public sealed class TrainerBuilder
     {
         var o = _options;
         o.Validate();
-        var device = TorchRuntime.ResolveDevice(o.Device);
+        int microbatches = o.Optimization.BatchSize / o.Optimization.Microbatch;
+        if (microbatches % _group.Size != 0)
+            throw new ArgumentException($"Optimization.BatchSize {o.Optimization.BatchSize} must be a multiple of Microbatch {o.Optimization.Microbatch} " +
+                                        $"times the {_group.Size} processes, so that every process gets the same number of microbatches");
+        var device = DeviceOf(o.Device, _group);
 
-        // One writer per run folder, and never a silent replacement of an existing run.
-        var opened = new List<IDisposable> { RunLock.Acquire(o.RunDir) };
+        // One writer per run folder (rank 0 writes for the whole job), and never a silent replacement of an existing run.
+        var opened = new List<IDisposable>();
+        if (_group.Rank == 0) opened.Add(RunLock.Acquire(o.RunDir));
         try
         {
             var latest = Path.Combine(o.RunDir, Trainer.CheckpointFileName);
@@ -99,8 +117,11 @@ public sealed class TrainerBuilder
                     $"{o.RunDir} already holds a run ({latest}); give ResumeFrom to resume it, Overwrite to replace it, or another Name");
 
             bool ownsDatasets = _train is null;
+            // Rank 0 builds the dataset caches (once, on first use); the other ranks open them when they are complete.
+            if (_group.Rank != 0) _group.Barrier();
             var train = _train ?? Open(opened, o, DatasetSplit.Train);
             var val = !ownsDatasets ? _val : _withValidation && o.Schedule.ValBatches > 0 ? Open(opened, o, DatasetSplit.Val) : null;
+            if (_group.Rank == 0) _group.Barrier();
             if (train.ImageSize != o.Model.ImageSize)
                 throw new ArgumentException($"The training dataset has image size {train.ImageSize} but Model.ImageSize is {o.Model.ImageSize}");
             if (train.Count < o.Optimization.Microbatch)
@@ -108,7 +129,8 @@ public sealed class TrainerBuilder
 
             var model = BridgeModel.CreateValidated(o.Model, device, o.Seed, o.Optimization.EmaDecay);
             opened.Add(model);
-            var trainer = new Trainer(o, model, train, _withValidation ? val : null, _logger, _progress, ownsDatasets, (RunLock)opened[0]);
+            var trainer = new Trainer(o, model, train, _withValidation ? val : null, _logger, _progress, ownsDatasets,
+                                      opened.OfType<RunLock>().FirstOrDefault(), _group);
             opened = [trainer]; // from here the trainer owns the lock, the model and the datasets it was given to own
             if (o.ResumeFrom is { } ckpt) trainer.LoadCheckpoint(ckpt);
             return trainer;
@@ -118,6 +140,17 @@ public sealed class TrainerBuilder
             for (int i = opened.Count - 1; i >= 0; i--) opened[i].Dispose();
             throw;
         }
+    }
+
+    /// <summary>The device of this rank: as requested, except that several processes on a node with several GPUs and no
+    /// explicit index take one GPU each (<c>cuda:LocalRank</c>).</summary>
+    private static TorchSharp.torch.Device DeviceOf(string? request, IProcessGroup group)
+    {
+        var device = TorchRuntime.ResolveDevice(request);
+        bool explicitIndex = request is not null && (request.Contains(':') || int.TryParse(request, out _));
+        if (device.type != TorchSharp.DeviceType.CUDA || explicitIndex || group.LocalSize < 2) return device;
+        int count = TorchSharp.torch.cuda.device_count();
+        return count > 1 ? TorchSharp.torch.device(TorchSharp.DeviceType.CUDA, group.LocalRank % count) : device;
     }
 
     private SeismicDataset Open(List<IDisposable> opened, TrainingOptions o, DatasetSplit split)

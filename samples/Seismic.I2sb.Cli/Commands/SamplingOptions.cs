@@ -63,7 +63,7 @@ internal static class SamplingOptions
     public static SeismicDataset OpenDataset(ParseResult parse, BridgeModel model)
     {
         var split = DatasetSplits.Parse(parse.GetValue(Split)!);
-        var directory = parse.GetValue(DatasetDir) ?? Trainer.ReadOptions(parse.GetValue(Ckpt)!).Data.DatasetDir;
+        var directory = parse.GetValue(DatasetDir) ?? TrainingCheckpoint.Read(parse.GetValue(Ckpt)!).Options.Data.DatasetDir;
         if (string.IsNullOrEmpty(directory))
             throw new ArgumentException("the checkpoint does not say where its dataset is; give DatasetDir");
         var builder = SeismicDataset.Builder()

@@ -5,6 +5,7 @@ using Seismic.Diffusion.Corruption;
 using Seismic.I2sb.Cli.Terminal;
 using Seismic.Models;
 using Seismic.Training;
+using Seismic.Training.Distributed;
 
 namespace Seismic.I2sb.Cli.Commands;
 
@@ -26,7 +27,7 @@ internal static class TrainCommand
     internal static readonly Option<string> DatasetName = new("--dataset-name") { Description = "OpenFWI dataset name, e.g. FlatVel_A.", DefaultValueFactory = _ => Spec.Dataset.Key };
     internal static readonly Option<string> Name = new("--name") { Description = "Run name; results go to RESULT_DIR/NAME.", DefaultValueFactory = _ => Defaults.Name };
     internal static readonly Option<int> Seed = new("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => (int)Defaults.Seed.Value };
-    internal static readonly Option<int> MasterPort = new("--master-port") { Description = "Distributed port (accepted for compatibility; single process only).", DefaultValueFactory = _ => 6020 };
+    internal static readonly Option<int> MasterPort = new("--master-port") { Description = "Accepted for the reference's scripts; not needed under mpirun.", DefaultValueFactory = _ => 6020 };
     internal static readonly Option<string?> Ckpt = new("--ckpt") { Description = "Checkpoint to resume from." };
     internal static readonly Option<string?> Gpu = new("--gpu") { Description = "GPU index N (cuda:N); default: CUDA when available, else CPU. 'cpu' forces the CPU." };
     internal static readonly Option<string> Model = new("--model") { Description = "U-Net preset: unet_ch32, unet_ch64, i2sb_small, i2sb_small_cond, i2sb_large, i2sb_large_cond.", DefaultValueFactory = _ => Spec.NetworkName };
@@ -51,11 +52,13 @@ internal static class TrainCommand
     internal static readonly Option<string?> LogWriter = new("--log-writer") { Description = "Log writer: tensorboard (event files in the run folder) or unset." };
     internal static readonly Option<string?> JsonDataConfig = new("--json-data-config") { Description = "OpenFWI dataset_config.json with bounds to use instead of the embedded table." };
 
-    // Multi-node flags: accepted, single process only.
-    internal static readonly Option<int> NumProcNode = new("--num-proc-node") { Description = "Nodes (only 1 is supported yet).", DefaultValueFactory = _ => 1 };
-    internal static readonly Option<int> NodeRank = new("--node-rank") { Description = "This node's rank (only 0 is supported yet).", DefaultValueFactory = _ => 0 };
-    internal static readonly Option<string> MasterAddress = new("--master-address") { Description = "Distributed master address (accepted; single process only).", DefaultValueFactory = _ => "localhost" };
-    internal static readonly Option<int> NGpuPerNode = new("--n-gpu-per-node") { Description = "Processes per node (only 1 is supported yet).", DefaultValueFactory = _ => 1 };
+    // Several processes: started by mpirun (docs/training.md, "Several processes and machines"). The reference's
+    // launch flags describe the job mpirun starts; MPI itself tells each process its rank and its peers.
+    internal static readonly Option<int> NumProcNode = new("--num-proc-node") { Description = "Nodes of the job (checked against the processes mpirun started).", DefaultValueFactory = _ => 1 };
+    internal static readonly Option<int> NodeRank = new("--node-rank") { Description = "This node's rank (not needed under mpirun: MPI knows it; checked when given).", DefaultValueFactory = _ => 0 };
+    internal static readonly Option<string> MasterAddress = new("--master-address") { Description = "Accepted for the reference's scripts; not needed under mpirun.", DefaultValueFactory = _ => "localhost" };
+    internal static readonly Option<int> NGpuPerNode = new("--n-gpu-per-node") { Description = "Processes per node (checked against mpirun's); each takes GPU cuda:(local rank).", DefaultValueFactory = _ => 1 };
+    internal static readonly Option<string> Distributed = new("--distributed") { Description = "auto: MPI when started by mpirun/mpiexec/srun, else one process; single; mpi (fail unless MPI loads).", DefaultValueFactory = _ => "auto" };
 
     // What a user needs on top.
     internal static readonly Option<int> LrStep = new("--lr-step") { Description = "Iterations between learning-rate decays.", DefaultValueFactory = _ => Optimization.LrStep };
@@ -85,8 +88,13 @@ internal static class TrainCommand
         command.SetAction(parse => CliAction.Run(parse, () =>
         {
             var options = Bind(parse);
-            var logger = new ConsoleLogger();
-            using var trainer = Trainer.CreateBuilder().Options(options).Logger(logger).Build();
+            using var group = ProcessGroups.Create(Mode(parse));
+            CheckLaunch(parse, group);
+            bool leader = group.Rank == 0;
+            // Processes sharing a node share its cores: libtorch's threads are split between them unless OMP_NUM_THREADS says otherwise.
+            if (group.LocalSize > 1 && Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
+                TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / group.LocalSize));
+            using var trainer = Trainer.CreateBuilder().Options(options).Logger(leader ? new ConsoleLogger() : null).ProcessGroup(group).Build();
             // From here on, Ctrl-C or SIGTERM end the run at the next iteration boundary with a checkpoint.
             using var stop = new GracefulStop("finishing the current iteration and writing the checkpoint");
             var figures = Path.Combine(options.RunDir, "figures");
@@ -97,12 +105,13 @@ internal static class TrainCommand
                 var e = v.Example;
                 ResultFigures.Comparison(Path.Combine(figures, $"val_itr{v.Iteration:D7}.png"), e.Size, e.Truth, e.Input, e.Prediction, info);
             };
-            // --log-writer tensorboard is handled by the trainer itself (RunDir/tensorboard).
-            var result = ProgressDisplay.Run("train", progress =>
+            // --log-writer tensorboard is handled by the trainer itself (RunDir/tensorboard). Only rank 0 reports.
+            var result = !leader ? trainer.Run(stop.Token) : ProgressDisplay.Run("train", progress =>
             {
                 trainer.IterationCompleted += p => progress.Report(new ProgressUpdate(p.Iteration, p.Total, $"loss {p.Loss:F4}"));
                 return trainer.Run(stop.Token);
             });
+            if (!leader) return result.StopReason == TrainingStopReason.Cancelled ? stop.ExitCode : 0;
             Console.WriteLine($"Trained {result.Iterations} iterations ({result.StopReason}) in {result.Elapsed:hh\\:mm\\:ss}; checkpoint: {result.CheckpointPath}");
             if (result.StopReason != TrainingStopReason.Cancelled) return 0;
             Console.WriteLine(result.CheckpointPath is { } ckpt
@@ -128,14 +137,35 @@ internal static class TrainCommand
         ResultDir, DatasetDir, DatasetName, Name, Seed, MasterPort, Ckpt, Gpu, Model, ImageSize, Corrupt, ValBatches, T0, T,
         Interval, BetaMax, DropCond, PredX0, OtOde, ClipDenoise, BatchSize, Microbatch, NumItr, Lr, LrGamma, ClipGradNorm, Ema,
         LogWriter, JsonDataConfig, NumProcNode, NodeRank, MasterAddress, NGpuPerNode, LrStep, L2Norm, SaveEvery, ValEvery,
-        LogEvery, Guidance, CacheDir, TimeLimit, NoShotTraceDropout, Overwrite,
+        LogEvery, Guidance, CacheDir, TimeLimit, NoShotTraceDropout, Overwrite, Distributed,
     ];
+
+    private static DistributedMode Mode(ParseResult parse) => parse.GetValue(Distributed)!.ToLowerInvariant() switch
+    {
+        "auto" => DistributedMode.Auto,
+        "single" => DistributedMode.Single,
+        "mpi" => DistributedMode.Mpi,
+        var other => throw new ArgumentException($"--distributed must be auto, single or mpi, got '{other}'"),
+    };
+
+    /// <summary>The reference's launch flags against the job MPI started: they may describe it, never contradict it.</summary>
+    internal static void CheckLaunch(ParseResult parse, IProcessGroup group)
+    {
+        int nodes = parse.GetValue(NumProcNode), perNode = parse.GetValue(NGpuPerNode), nodeRank = parse.GetValue(NodeRank);
+        if (nodes < 1 || perNode < 1 || nodeRank < 0 || nodeRank >= nodes)
+            throw new ArgumentException($"--num-proc-node {nodes}, --n-gpu-per-node {perNode} and --node-rank {nodeRank} do not describe a job (each >= 1, node rank below the node count)");
+        int asked = nodes * perNode;
+        if (asked > 1 && !group.IsDistributed)
+            throw new ArgumentException($"--num-proc-node {nodes} x --n-gpu-per-node {perNode} asks for {asked} processes, but this one was started alone: " +
+                                        $"start them with MPI, e.g. mpirun -np {asked} dotnet seismic-i2sb.dll train ... (several machines: mpirun --host node1:{perNode},node2:{perNode} ...); " +
+                                        "MPI tells every process its rank, so --node-rank, --master-address and --master-port are not needed");
+        if (asked > 1 && asked != group.Size)
+            throw new ArgumentException($"--num-proc-node {nodes} x --n-gpu-per-node {perNode} = {asked} processes, but mpirun started {group.Size}; drop those flags or make them agree");
+    }
 
     /// <summary>Maps the parsed flags onto <see cref="TrainingOptions"/> (the trainer builder validates them).</summary>
     internal static TrainingOptions Bind(ParseResult parse)
     {
-        if (parse.GetValue(NumProcNode) != 1 || parse.GetValue(NGpuPerNode) != 1 || parse.GetValue(NodeRank) != 0)
-            throw new NotSupportedException("multi-process training (--num-proc-node, --n-gpu-per-node, --node-rank) is not supported yet; run one process per node with the defaults");
         var config = parse.GetValue(JsonDataConfig) is { } json ? OpenFwiConfig.Load(json) : OpenFwiConfig.Default;
         return new TrainingOptions
         {

@@ -25,6 +25,13 @@ public sealed record EvaluationOptions
     /// <summary>OpenFWI's grid size, to which predictions are resized back for the 70 x 70 metrics. The default value is 70.</summary>
     public int NativeSize { get; init; } = 70;
 
+    /// <summary>
+    /// This evaluator's share of the samples when several processes split one evaluation: samples
+    /// <c>Shard.Index, Shard.Index + Shard.Count, ...</c> of the first <see cref="MaxSamples"/>. The default value is
+    /// (0, 1), every sample. Reports of the shards combine by sample count.
+    /// </summary>
+    public (int Index, int Count) Shard { get; init; } = (0, 1);
+
     /// <summary>Checks the options against the model's bridge interval.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public void Validate(int interval)
@@ -34,6 +41,8 @@ public sealed record EvaluationOptions
         if (BatchSize < 1) throw new ArgumentException($"EvaluationOptions.BatchSize must be positive, got {BatchSize}");
         if (MaxSamples is < 1) throw new ArgumentException($"EvaluationOptions.MaxSamples must be positive, got {MaxSamples}");
         if (NativeSize < 1) throw new ArgumentException($"EvaluationOptions.NativeSize must be positive, got {NativeSize}");
+        if (Shard.Count < 1 || Shard.Index < 0 || Shard.Index >= Shard.Count)
+            throw new ArgumentException($"EvaluationOptions.Shard must satisfy 0 <= Index < Count, got ({Shard.Index}, {Shard.Count})");
     }
 
     /// <summary>The sampler options for <paramref name="model"/>: clamped when either this or the model asks, no trajectory unless <paramref name="trajectory"/>.</summary>

@@ -57,7 +57,9 @@ public sealed class Evaluator
             throw new ArgumentException($"BatchSize {_options.BatchSize} at image size {dataset.ImageSize} needs {batchBytes / (double)(1L << 30):0.##} GiB per batch, " +
                                         $"more than a quarter of the {available / (double)(1L << 30):0.##} GiB of memory available");
         var clock = Stopwatch.StartNew();
-        int total = Math.Min(dataset.Count, _options.MaxSamples ?? int.MaxValue);
+        var (shard, shards) = _options.Shard;
+        int[] mine = [.. Enumerable.Range(0, Math.Min(dataset.Count, _options.MaxSamples ?? int.MaxValue)).Where(i => i % shards == shard)];
+        int total = mine.Length;
         var pred = new MetricAccumulator();
         var input = new MetricAccumulator();
         var predNative = new MetricAccumulator();
@@ -69,10 +71,9 @@ public sealed class Evaluator
         int done = 0;
         bool first = true;
         var misfits = misfit is null ? null : new MisfitAccumulator(misfit);
-        foreach (var batch in loader)
+        foreach (var indices in mine.Chunk(_options.BatchSize))
         {
-            using var _ = batch;
-            if (done >= total) break;
+            using var batch = loader.Load(indices, epoch: 0);
             using var scope = NewDisposeScope();
             int take = Math.Min(batch.Count, total - done);
             var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device)[..take];

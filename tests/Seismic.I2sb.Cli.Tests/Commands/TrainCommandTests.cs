@@ -153,14 +153,21 @@ public sealed class TrainCommandTests
     }
 
     [Theory]
-    [InlineData("--num-proc-node", "2")]
-    [InlineData("--n-gpu-per-node", "4")]
-    [InlineData("--node-rank", "1")]
-    public void Multi_process_flags_are_not_supported_yet(string flag, string value)
+    [InlineData("--num-proc-node", "2", "mpirun -np 2")]
+    [InlineData("--n-gpu-per-node", "4", "mpirun -np 4")]
+    [InlineData("--node-rank", "1", "--node-rank 1")]
+    public void Launch_flags_without_mpirun_say_how_to_start_the_processes(string flag, string value, string expected)
     {
-        var e = Assert.Throws<NotSupportedException>(() => Bind("--dataset-dir", "d", flag, value));
-        Assert.Contains("not supported yet", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => TrainCommand.CheckLaunch(Parse("--dataset-dir", "d", flag, value), Seismic.Training.Distributed.SingleProcessGroup.Instance));
+        Assert.Contains(expected, e.Message);
         Assert.Contains(flag, e.Message);
+    }
+
+    [Fact]
+    public void Launch_flags_that_describe_the_single_process_are_accepted()
+    {
+        TrainCommand.CheckLaunch(Parse("--dataset-dir", "d", "--num-proc-node", "1", "--n-gpu-per-node", "1", "--node-rank", "0"),
+                                 Seismic.Training.Distributed.SingleProcessGroup.Instance);
     }
 
     [Fact]

@@ -154,9 +154,9 @@ public sealed class VerbErrorTests : IDisposable
     }
 
     [Fact]
-    public void Train_multi_node_is_one_line_not_supported()
+    public void Train_several_nodes_without_mpirun_is_one_line_that_says_how_to_launch()
     {
-        AssertOneLineError(CliRunner.Run("train", "--dataset-dir", _dir.Path, "--num-proc-node", "2"), "not supported yet");
+        AssertOneLineError(CliRunner.Run("train", "--dataset-dir", _dir.Path, "--num-proc-node", "2"), "mpirun -np 2");
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed class CheckpointIntegrityTests : IDisposable
     {
         var path = TrainOnce();
         var sections = CheckpointFile.Load(path);
-        var current = Trainer.ReadOptions(path);
+        var current = TrainingCheckpoint.Read(path).Options;
         // The layout written before the redesign: no 'spec' section, and one flat options object in 'meta'.
         var flat = new
         {
@@ -125,7 +125,7 @@ public sealed class CheckpointIntegrityTests : IDisposable
             Assert.Equal(100, model.Spec.Bridge.Interval);
             Assert.Equal("flatvel-a", model.Spec.Dataset.Key);
         }
-        var converted = Trainer.ReadOptions(old);
+        var converted = TrainingCheckpoint.Read(old).Options;
         Assert.Equal(4, converted.Optimization.BatchSize);
         Assert.Equal(0, converted.Schedule.ValBatches);
         var resume = _data.Options() with { ResumeFrom = old, Name = "resumed" };

@@ -1,25 +1,12 @@
 using System.Diagnostics;
+using Seismic.Tests;
 
 namespace Seismic.Training.Tests.Distributed;
 
-/// <summary>A test that needs Open MPI's <c>mpirun</c>; skipped, with the reason, where it is absent (CI installs it).</summary>
-public sealed class MpiFactAttribute : FactAttribute
+/// <summary>The test host (tests/Seismic.Distributed.TestHost), built beside this test assembly's configuration.</summary>
+internal static class TestHost
 {
-    public MpiFactAttribute()
-    {
-        if (MpiLaunch.MpiRun is null)
-            Skip = "mpirun is not on PATH: install Open MPI (apt-get install openmpi-bin, or ./build.sh mpi-setup) to run the 2-rank tests";
-    }
-}
-
-/// <summary>Runs the test host (tests/Seismic.Distributed.TestHost) as a real 2-rank MPI job.</summary>
-internal static class MpiLaunch
-{
-    public static string? MpiRun { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
-        .Split(':', StringSplitOptions.RemoveEmptyEntries).Select(dir => Path.Combine(dir, "mpirun")).FirstOrDefault(File.Exists);
-
-    /// <summary>The host's dll, built beside this test assembly's configuration (bin/&lt;config&gt;/&lt;tfm&gt;).</summary>
-    private static string HostDll()
+    public static string Dll()
     {
         var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         var config = tfm.Parent!;
@@ -29,29 +16,8 @@ internal static class MpiLaunch
         return dll;
     }
 
-    /// <summary>Runs <c>mpirun -np 2 dotnet host.dll args</c>; kills the whole process tree after <paramref name="timeout"/>.</summary>
-    public static (int ExitCode, string Output, TimeSpan Elapsed) Run(TimeSpan timeout, params string[] args)
-    {
-        var info = new ProcessStartInfo(MpiRun!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in (string[])["--allow-run-as-root", "--oversubscribe", "-np", "2", "dotnet", HostDll(), .. args]) info.ArgumentList.Add(a);
-        var sw = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            Assert.Fail($"mpirun {string.Join(' ', args)} did not finish within {timeout.TotalSeconds} s:\n{stdout.Result}\n{stderr.Result}");
-        }
-        process.WaitForExit(); // drains the output
-        return (process.ExitCode, stdout.Result + stderr.Result, sw.Elapsed);
-    }
+    public static (int ExitCode, string Output, TimeSpan Elapsed) Run(TimeSpan timeout, params string[] args) =>
+        MpiLaunch.Run(timeout, 2, Dll(), args);
 }
 
 [Collection("torch")]
@@ -61,7 +27,7 @@ public sealed class MpiLaunchTests
 
     private static void Succeeds(string scenario)
     {
-        var (code, output, _) = MpiLaunch.Run(Timeout, scenario);
+        var (code, output, _) = TestHost.Run(Timeout, scenario);
         Assert.True(code == 0, $"exit {code}:\n{output}");
         Assert.Contains($"{scenario} OK rank 0/2 (mpi (Open MPI)", output);
         Assert.Contains($"{scenario} OK rank 1/2", output);
@@ -84,7 +50,7 @@ public sealed class MpiLaunchTests
     [MpiFact]
     public void When_a_rank_dies_mpirun_stops_the_others_with_a_clear_error()
     {
-        var (code, output, elapsed) = MpiLaunch.Run(Timeout, "die", "3");
+        var (code, output, elapsed) = TestHost.Run(Timeout, "die", "3");
         Assert.Equal(3, code);
         Assert.Contains("rank 1: exiting abruptly", output);
         Assert.Contains("exited with non-zero status", output);
@@ -92,7 +58,7 @@ public sealed class MpiLaunchTests
         Assert.DoesNotContain("was not stopped", output);
         Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
 
-        (code, output, elapsed) = MpiLaunch.Run(Timeout, "die", "0");
+        (code, output, elapsed) = TestHost.Run(Timeout, "die", "0");
         Assert.NotEqual(0, code);
         Assert.Contains("exiting improperly", output);
         Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
