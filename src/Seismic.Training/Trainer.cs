@@ -45,6 +45,8 @@ public sealed class Trainer : IDisposable
     private readonly int _microbatches;
     private readonly IProcessGroup _group;
     private readonly GradientReducer? _reducer;
+    private readonly Stopwatch _communication = new(); // time in the gradient and loss all-reduce since Run started
+    private int _firstIteration;
     private IEnumerator<(int[] Indices, long Epoch)> _order;
     private BatchLoader _trainLoader;
     private double _learningRate;
@@ -129,6 +131,8 @@ public sealed class Trainer : IDisposable
     public TrainingResult Run(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        _firstIteration = Iteration;
+        _communication.Reset();
         var stop = TrainingStopReason.Completed;
         ValidationResult? lastValidation = null;
         string? checkpoint = null;
@@ -155,7 +159,11 @@ public sealed class Trainer : IDisposable
             IterationCompleted?.Invoke(report);
             if (Iteration % schedule.LogEvery == 0)
             {
-                _logger.LogInformation("itr {Iteration}/{Total} loss {Loss:F5} lr {Lr:E2}", Iteration, optimization.NumIterations, loss, lr);
+                if (_group.IsDistributed)
+                    _logger.LogInformation("itr {Iteration}/{Total} loss {Loss:F5} lr {Lr:E2} all-reduce {Reduce:F1} ms/itr", Iteration, optimization.NumIterations,
+                        loss, lr, _communication.Elapsed.TotalMilliseconds / Math.Max(1, Iteration - _firstIteration));
+                else
+                    _logger.LogInformation("itr {Iteration}/{Total} loss {Loss:F5} lr {Lr:E2}", Iteration, optimization.NumIterations, loss, lr);
                 _tensorBoard?.Scalar("train/loss", loss, Iteration);
                 _tensorBoard?.Scalar("train/lr", lr, Iteration);
             }
@@ -197,10 +205,12 @@ public sealed class Trainer : IDisposable
         }
         if (_group.IsDistributed)
         {
+            _communication.Start();
             Span<double> total = [lossSum];
             _group.AllReduceSum(total);
             lossSum = total[0];
             _reducer!.AllReduceGradients();
+            _communication.Stop();
         }
         double mean = lossSum / _microbatches;
         if (!double.IsFinite(mean))
