@@ -152,4 +152,16 @@ public sealed class RunFolderTests : IDisposable
         Assert.StartsWith(name, e.Message);
         if (name is "Optimization.Microbatch" or "ModelSpec.ImageSize") Assert.Contains("GiB", e.Message);
     }
+
+    [Fact]
+    public void A_build_that_fails_after_opening_closes_what_it_opened()
+    {
+        // 8 training samples cannot fill a microbatch of 16: found after the lock is taken and the datasets are opened.
+        var tooBig = Quick().Optimization(x => x with { BatchSize = 16, Microbatch = 16 });
+        var e = Assert.Throws<ArgumentException>(() => Build(tooBig));
+        Assert.Contains("fewer than Optimization.Microbatch", e.Message);
+        Assert.False(File.Exists(Path.Combine(tooBig.RunDir, ".lock")), "the run lock was left behind");
+        using var trainer = Build(Quick()); // the same run folder and caches open again
+        Assert.Equal(0, trainer.Iteration);
+    }
 }

@@ -1,3 +1,4 @@
+using Seismic.Data;
 using Seismic.Diffusion.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,15 +20,15 @@ public static class ConvolutionKernelCheck
     /// do not run it while another thread trains. The previous switch and torch's seed state are not restored.
     /// </summary>
     /// <param name="repeats">Random draws per shape.</param>
-    /// <param name="seed">Seed of the draws.</param>
+    /// <param name="seed">Seed of the draws. The default value is 1.</param>
     /// <exception cref="PlatformNotSupportedException">oneDNN's switch is not reachable here (not x86-64 Linux).</exception>
-    public static ConvolutionKernelCheckResult Run(int repeats = 1, long seed = 1)
+    public static ConvolutionKernelCheckResult Run(int repeats = 1, Seed? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         bool before = TorchRuntime.OneDnnEnabled;
         try
         {
-            torch.manual_seed(seed);
+            torch.manual_seed((seed ?? new Seed(1)).ToInt64());
             double plain = 0, aligned = 0;
             foreach (int channels in new[] { 1, 2, 4, 8 })
             foreach (int batch in new[] { 2 })
@@ -62,14 +63,14 @@ public static class ConvolutionKernelCheck
     /// The larger of the input gradient's element-wise relative difference (max |on - off| / max |off|) and the relative
     /// L2 difference of all parameter gradients together; infinite when a gradient is not finite.
     /// </returns>
-    public static double CompareNetwork(AdmUNetOptions options, int batch, int imageSize, long seed)
+    public static double CompareNetwork(AdmUNetOptions options, int batch, int imageSize, Seed seed)
     {
         ArgumentNullException.ThrowIfNull(options);
         bool before = TorchRuntime.OneDnnEnabled;
         try
         {
             using var scope = NewDisposeScope();
-            torch.manual_seed(seed);
+            torch.manual_seed(seed.ToInt64());
             using var net = new AdmUNet(options);
             using (no_grad())
             {

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Seismic.Data.OpenFwi;
+using Seismic.Diffusion.Corruption;
+using Seismic.Models;
+using TorchSharp;
+
+namespace Seismic.Models.Tests.Inference;
+
+[Collection("torch")]
+public class BridgeModelTests
+{
+    private static ModelSpec Tiny => new()
+    {
+        Network = AdmUNetOptions.I2sbSmallCond with { ModelChannels = 8, ChannelMult = [1, 2], AttentionResolutions = [], GroupNormGroups = 4, NumHeads = 1 },
+        Bridge = new Seismic.Diffusion.BridgeOptions { Interval = 20 },
+        Corruption = CorruptionPreset.OpenFwiBenchmarkA,
+        ImageSize = 16,
+    };
+
+    [Fact]
+    public void Create_draws_the_weights_from_its_seed_and_leaves_the_global_generator_as_it_was()
+    {
+        torch.manual_seed(123);
+        var expected = torch.rand(4).data<float>().ToArray();
+
+        torch.manual_seed(123);
+        using var a = BridgeModel.Create(Tiny, torch.CPU, initSeed: 5);
+        var after = torch.rand(4).data<float>().ToArray();
+        Assert.Equal(expected, after); // the caller's random stream is untouched
+
+        using var b = BridgeModel.Create(Tiny, torch.CPU, initSeed: 5);
+        using var c = BridgeModel.Create(Tiny, torch.CPU, initSeed: 6);
+        var wa = a.Network.parameters().First().data<float>().ToArray();
+        Assert.Equal(wa, b.Network.parameters().First().data<float>().ToArray());
+        Assert.NotEqual(wa, c.Network.parameters().First().data<float>().ToArray());
+    }
+
+    [Fact]
+    public void The_spec_validates_its_parts_and_names_them()
+    {
+        Assert.Contains("ModelSpec.ImageSize", Assert.Throws<ArgumentException>(() => (Tiny with { ImageSize = 12 }).Validate()).Message);
+        Assert.Contains("BridgeOptions.Interval", Assert.Throws<ArgumentException>(() => (Tiny with { Bridge = new() { Interval = 7 } }).Validate()).Message);
+        Assert.Contains("AdmUNetOptions.GroupNormGroups",
+            Assert.Throws<ArgumentException>(() => (Tiny with { Network = Tiny.Network with { GroupNormGroups = 3 } }).Validate()).Message);
+        Assert.Contains("input channels", Assert.Throws<ArgumentException>(() => (Tiny with { Network = Tiny.Network with { InChannels = 4 } }).Validate()).Message);
+        Assert.Throws<ArgumentException>(() => BridgeModel.Create(Tiny with { ImageSize = 0 }, torch.CPU, 0));
+    }
+
+    [Fact]
+    public void The_spec_round_trips_through_json_with_its_presets_by_name()
+    {
+        var spec = Tiny with { Dataset = OpenFwiDataset.CurveFaultB, ClipDenoise = true };
+        var json = JsonSerializer.Serialize(spec);
+        Assert.Contains("\"blur-openfwi_benchmark_A\"", json);
+        var back = JsonSerializer.Deserialize<ModelSpec>(json)!;
+        Assert.Equal(spec.Network, back.Network);
+        Assert.Equal(spec.Bridge, back.Bridge);
+        Assert.Same(spec.Corruption, back.Corruption);
+        Assert.Equal(spec.Dataset.Key, back.Dataset.Key);
+        Assert.Equal(spec.Dataset.DataMax, back.Dataset.DataMax);
+        Assert.True(back.ClipDenoise);
+    }
+
+    [Fact]
+    public void Presets_parse_by_name_and_name_themselves()
+    {
+        Assert.Same(ModelPreset.I2sbSmallCond, ModelPreset.Parse("I2SB_small_cond"));
+        Assert.False(ModelPreset.TryParse("unet_ch128", out _));
+        var e = Assert.Throws<ArgumentException>(() => ModelPreset.Parse("unet_ch128"));
+        foreach (var p in ModelPreset.All) Assert.Contains(p.Name, e.Message);
+        Assert.Equal("i2sb_small_cond", new ModelSpec { Network = AdmUNetOptions.I2sbSmallCond }.NetworkName);
+        Assert.Equal("custom", Tiny.NetworkName);
+        Assert.Equal("\"unet_ch64\"", JsonSerializer.Serialize(ModelPreset.UnetCh64));
+    }
+}
