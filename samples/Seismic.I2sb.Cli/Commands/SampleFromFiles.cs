@@ -48,7 +48,7 @@ internal static class SampleFromFiles
         }
 
         var sampler = SamplingOptions.Evaluation(parse);
-        var options = sampler.Sampler with { LogCount = 0, ClipDenoise = sampler.Sampler.ClipDenoise || model.Spec.ClipDenoise };
+        var options = sampler.Sampler with { LogCount = 0 };
         var prediction = new float[n * vl];
         using var generator = new Generator(sampler.Seed.Value, CPU);
         for (int start = 0; start < n; start += sampler.BatchSize)

@@ -76,27 +76,26 @@ public sealed class EnsembleEvaluator
             throw new ArgumentException("Selecting the lowest-misfit member needs a data misfit.", nameof(misfit));
         Evaluator.CheckDataset(_model, _options, dataset, misfit);
         var clock = Stopwatch.StartNew();
-        int total = Math.Min(dataset.Count, _options.MaxSamples ?? int.MaxValue);
+        int[] mine = Evaluator.SampleIndices(dataset, _options);
+        int total = mine.Length;
         int k = _ensemble.Members, s = dataset.ImageSize;
         var (selected, input, selectedNative, inputNative) = (new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator());
         var (mean, median, single, lowest) = (new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator());
         var calibration = new CalibrationAccumulator();
         var physics = misfit;
         double memberMisfit = 0, lowestMisfit = 0, selectedMisfit = 0, inputMisfit = 0;
-        var sampler = _options.SamplerFor(_model, trajectory: false);
+        var sampler = _options.SamplerFor(trajectory: false);
         using var generator = new Generator(_options.Seed.Value, CPU);
         var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = InputsPerBatch, Shuffle = false, PrefetchBatches = 0 });
         int done = 0;
         var sampling = new Stopwatch();
-        foreach (var batch in loader)
+        foreach (var indices in mine.Chunk(InputsPerBatch))
         {
-            using var _ = batch;
-            if (done >= total) break;
+            using var batch = loader.Load(indices, epoch: 0);
             using var scope = NewDisposeScope();
-            int take = Math.Min(batch.Count, total - done);
-            var indices = batch.Indices[..take];
-            var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device)[..take];
-            var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device)[..take];
+            int take = indices.Length;
+            var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device);
+            var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device);
             var x1 = _corruption.Apply(x0, generator);
             sampling.Start();
             using var ensemble = _model.SampleEnsemble(x1, cond, sampler, _ensemble, generator);

@@ -45,7 +45,6 @@ public sealed record EvaluationOptions
             throw new ArgumentException($"EvaluationOptions.Shard must satisfy 0 <= Index < Count, got ({Shard.Index}, {Shard.Count})");
     }
 
-    /// <summary>The sampler options for <paramref name="model"/>: clamped when either this or the model asks, no trajectory unless <paramref name="trajectory"/>.</summary>
-    internal SamplerOptions SamplerFor(BridgeModel model, bool trajectory) =>
-        Sampler with { ClipDenoise = Sampler.ClipDenoise || model.Spec.ClipDenoise, LogCount = trajectory ? Sampler.LogCount : 0 };
+    /// <summary>The sampler options of one batch: the trajectory is logged only when <paramref name="trajectory"/>.</summary>
+    internal SamplerOptions SamplerFor(bool trajectory) => trajectory ? Sampler : Sampler with { LogCount = 0 };
 }

@@ -57,8 +57,7 @@ public sealed class Evaluator
             throw new ArgumentException($"BatchSize {_options.BatchSize} at image size {dataset.ImageSize} needs {batchBytes / (double)(1L << 30):0.##} GiB per batch, " +
                                         $"more than a quarter of the {available / (double)(1L << 30):0.##} GiB of memory available");
         var clock = Stopwatch.StartNew();
-        var (shard, shards) = _options.Shard;
-        int[] mine = [.. Enumerable.Range(0, Math.Min(dataset.Count, _options.MaxSamples ?? int.MaxValue)).Where(i => i % shards == shard)];
+        int[] mine = SampleIndices(dataset, _options);
         int total = mine.Length;
         var pred = new MetricAccumulator();
         var input = new MetricAccumulator();
@@ -75,11 +74,10 @@ public sealed class Evaluator
         {
             using var batch = loader.Load(indices, epoch: 0);
             using var scope = NewDisposeScope();
-            int take = Math.Min(batch.Count, total - done);
-            var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device)[..take];
-            var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device)[..take];
+            var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device);
+            var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device);
             var x1 = _corruption.Apply(x0, generator);
-            using var result = _model.Sample(x1, cond, _options.SamplerFor(_model, trajectory: first), generator);
+            using var result = _model.Sample(x1, cond, _options.SamplerFor(trajectory: first), generator);
             var x0Hat = result.X0;
 
             pred.Add(x0Hat, x0);
@@ -89,18 +87,25 @@ public sealed class Evaluator
             var inputNativeMaps = ToNative(x1, _options.NativeSize);
             predNative.Add(predictionNative, truthNative);
             inputNative.Add(inputNativeMaps, truthNative);
-            misfits?.Add(batch.Indices[..take], Floats(predictionNative), Floats(inputNativeMaps));
+            misfits?.Add(indices, Floats(predictionNative), Floats(inputNativeMaps));
 
             if (onBatch is not null)
-                onBatch(new PredictionBatch(batch.Indices[..take], batch.ImageSize, Floats(x0), Floats(x1), Floats(x0Hat), Floats(cond),
+                onBatch(new PredictionBatch(indices, batch.ImageSize, Floats(x0), Floats(x1), Floats(x0Hat), Floats(cond),
                                             first ? Trajectory(result) : null));
             first = false;
-            done += take;
+            done += indices.Length;
             progress?.Report((done, total));
         }
 
         return Report(_model, _options, dataset, done, pred, predNative, input, inputNative,
                       misfits?.Prediction, misfits?.Input, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The dataset indices an evaluation samples, in order: this shard's share of the first MaxSamples.</summary>
+    internal static int[] SampleIndices(SeismicDataset dataset, EvaluationOptions options)
+    {
+        var (shard, shards) = options.Shard;
+        return [.. Enumerable.Range(0, Math.Min(dataset.Count, options.MaxSamples ?? int.MaxValue)).Where(i => i % shards == shard)];
     }
 
     /// <summary>The checks both evaluators make before sampling: image size, and the misfit's grid.</summary>

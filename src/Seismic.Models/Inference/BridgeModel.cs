@@ -112,24 +112,31 @@ public sealed class BridgeModel : IDisposable
 
     /// <summary>
     /// Samples x0 from <paramref name="x1"/> (and the condition) with the EMA weights swapped in, in eval mode
-    /// without gradients. The caller owns the result.
+    /// without gradients; x0_hat is clamped when <paramref name="sampler"/> or the model's
+    /// <see cref="ModelSpec.ClipDenoise"/> asks for it. The caller owns the result.
     /// </summary>
     public SamplingResult Sample(Tensor x1, Tensor? cond, SamplerOptions sampler, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(x1);
-        return WithSamplingWeights(() => new BridgeSampler(Bridge, Network, sampler).Sample(x1, IsConditional ? cond : null, generator));
+        ArgumentNullException.ThrowIfNull(sampler);
+        return WithSamplingWeights(() => new BridgeSampler(Bridge, Network, WithModelClip(sampler)).Sample(x1, IsConditional ? cond : null, generator));
     }
 
     /// <summary>
     /// Draws an ensemble of <see cref="EnsembleOptions.Members"/> samples per input (<see cref="EnsembleSampler"/>) with
-    /// the EMA weights swapped in, in eval mode without gradients. The caller owns the result.
+    /// the EMA weights swapped in, in eval mode without gradients; clamped as in <see cref="Sample"/>. The caller owns the result.
     /// </summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public EnsembleResult SampleEnsemble(Tensor x1, Tensor? cond, SamplerOptions sampler, EnsembleOptions ensemble, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(x1);
-        return WithSamplingWeights(() => new EnsembleSampler(Bridge, Network, sampler, ensemble).Sample(x1, IsConditional ? cond : null, generator));
+        ArgumentNullException.ThrowIfNull(sampler);
+        return WithSamplingWeights(() => new EnsembleSampler(Bridge, Network, WithModelClip(sampler), ensemble).Sample(x1, IsConditional ? cond : null, generator));
     }
+
+    // A model trained with the reference's clip_denoise samples clamped whatever the caller's options say.
+    private SamplerOptions WithModelClip(SamplerOptions sampler) =>
+        Spec.ClipDenoise && !sampler.ClipDenoise ? sampler with { ClipDenoise = true } : sampler;
 
     private T WithSamplingWeights<T>(Func<T> sample)
     {

@@ -72,4 +72,19 @@ public class BridgeModelTests
         Assert.Equal("custom", Tiny.NetworkName);
         Assert.Equal("\"unet_ch64\"", JsonSerializer.Serialize(ModelPreset.UnetCh64));
     }
+
+    [Fact]
+    public void A_model_trained_with_clip_denoise_samples_clamped_whatever_the_options_say()
+    {
+        using var x1 = torch.full(2, 1, 16, 16, 3.0f); // far outside [-1, 1]: an unclamped x0_hat stays near 3
+        using var cond = torch.zeros(2, 5, 16, 16);
+        var sampler = new Seismic.Diffusion.Sampling.SamplerOptions { Nfe = 1, ClipDenoise = false, LogCount = 1 };
+        using var plain = BridgeModel.Create(Tiny, torch.CPU, initSeed: 1);
+        using var clipped = BridgeModel.Create(Tiny with { ClipDenoise = true }, torch.CPU, initSeed: 1);
+        using var a = plain.Sample(x1, cond, sampler);
+        using var b = clipped.Sample(x1, cond, sampler);
+        float unclamped = a.X0Predictions!.max().item<float>(), clamped = b.X0Predictions!.max().item<float>();
+        Assert.True(unclamped > 1.5f, $"x0_hat without clamping: max {unclamped}");
+        Assert.True(clamped <= 1f, $"x0_hat of the clip-denoise model: max {clamped}");
+    }
 }

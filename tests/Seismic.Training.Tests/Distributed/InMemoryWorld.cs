@@ -49,27 +49,19 @@ internal sealed class InMemoryWorld
         public int LocalSize => Size;
         public string Backend => "in-memory";
 
-        public void AllReduceSum(Span<float> values)
-        {
-            world._slots[rank] = values.ToArray();
-            world.Wait();
-            for (int i = 0; i < values.Length; i++)
-            {
-                float s = ((float[])world._slots[0]!)[i];
-                for (int r = 1; r < Size; r++) s += ((float[])world._slots[r]!)[i];
-                values[i] = s;
-            }
-            world.Wait();
-        }
+        public void AllReduceSum(Span<float> values) => Sum(values);
 
-        public void AllReduceSum(Span<double> values)
+        public void AllReduceSum(Span<double> values) => Sum(values);
+
+        // Sums in rank order, so every rank gets the same bits.
+        private void Sum<T>(Span<T> values) where T : System.Numerics.INumber<T>
         {
             world._slots[rank] = values.ToArray();
             world.Wait();
             for (int i = 0; i < values.Length; i++)
             {
-                double s = ((double[])world._slots[0]!)[i];
-                for (int r = 1; r < Size; r++) s += ((double[])world._slots[r]!)[i];
+                T s = ((T[])world._slots[0]!)[i];
+                for (int r = 1; r < Size; r++) s += ((T[])world._slots[r]!)[i];
                 values[i] = s;
             }
             world.Wait();

@@ -100,4 +100,19 @@ public sealed class EnsembleEvaluatorTests : IDisposable
         e = Assert.Throws<ArgumentException>(() => new EnsembleEvaluator(model, new EvaluationOptions(), 0));
         Assert.Contains("Members", e.Message);
     }
+
+    [Fact]
+    public void Shards_split_the_samples_between_processes_like_the_plain_evaluator()
+    {
+        using var trainer = TrainOnce();
+        using var val = Val();
+        var seen = new List<int>();
+        foreach (int shard in new[] { 0, 1 })
+        {
+            var options = new EvaluationOptions { Sampler = new() { Nfe = 2 }, BatchSize = 4, MaxSamples = 3, Shard = (shard, 2) };
+            var report = new EnsembleEvaluator(trainer.Model, options, members: 2).Evaluate(val, onBatch: b => seen.AddRange(b.Indices));
+            Assert.Equal(shard == 0 ? 2 : 1, report.Samples);
+        }
+        Assert.Equal([0, 2, 1], seen);
+    }
 }
