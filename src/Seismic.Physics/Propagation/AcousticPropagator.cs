@@ -161,60 +161,61 @@ public sealed class AcousticPropagator
     /// <summary>Test hook: called on the worker thread at the start of every shot, inside its floating-point scope.</summary>
     internal Action? ShotStarting { get; init; }
 
-    private unsafe void RunShot(PreparedModel model, int shot, Workspace ws, Span<float> record)
+    private void RunShot(PreparedModel model, int shot, Workspace ws, Span<float> record) =>
+        RunShot(model, new ShotGeometry(Acquisition, shot, SkipUnreachedCells), shot, ws.Old, ws.Current, record, null);
+
+    /// <summary>
+    /// Models one shot into <paramref name="record"/> (time samples x receivers), using <paramref name="old"/> and
+    /// <paramref name="current"/> (each <see cref="FieldLayout.Length"/> floats) as the two wavefields. With
+    /// <paramref name="checkpoints"/>, hands it the pair (p_{it-1}, p_it) at the start of every step it that is a multiple of
+    /// its (even) interval, for the adjoint's recomputation.
+    /// </summary>
+    internal unsafe void RunShot(PreparedModel model, ShotGeometry geo, int shot, float[] old, float[] current, Span<float> record,
+                                 IWavefieldCheckpoints? checkpoints)
     {
         // Every shot runs with denormals flushed (the issue measured 2.6x on an Intel Xeon; see FlushDenormals) and leaves
         // the thread's mode as it found it: the caller's thread runs shots too, and pool threads are shared.
         using var _ = FlushDenormals.Enter();
         ShotStarting?.Invoke();
         var acq = Acquisition;
-        int nbc = acq.BoundaryCells, nzp = model.Nzp, nxp = model.Nxp, nt = acq.TimeSamples;
-        var src = acq.Sources[shot];
-        int sr = src.Z + nbc, sc = src.X + nbc;
+        int nzp = model.Nzp, nt = acq.TimeSamples, sr = geo.SourceRow, source = geo.Source;
         float scale = model.SourceScale[shot];
-        var receivers = acq.Receivers;
-        var layout = new FieldLayout(nzp, nxp);
-        int gr0 = int.MaxValue, gr1 = int.MinValue, gc0 = int.MaxValue, gc1 = int.MinValue;
-        var recvIndex = new int[receivers.Count];
-        for (int g = 0; g < receivers.Count; g++)
-        {
-            int r = receivers[g].Z + nbc, c = receivers[g].X + nbc;
-            recvIndex[g] = layout.Index(r, c);
-            gr0 = Math.Min(gr0, r); gr1 = Math.Max(gr1, r); gc0 = Math.Min(gc0, c); gc1 = Math.Max(gc1, c);
-        }
+        var layout = geo.Layout;
+        var recvIndex = geo.Receivers;
+        int nrec = recvIndex.Length;
+        int interval = checkpoints?.Interval ?? 1;
 
-        Array.Clear(ws.Old);
-        Array.Clear(ws.Current);
-        int nrec = receivers.Count;
-        int source = layout.Index(sr, sc);
+        Array.Clear(old);
+        Array.Clear(current);
         fixed (float* alphaRows = model.AlphaRows, kappaCols = model.KappaCols, interior = model.InteriorCols, kappaRows = model.KappaRows)
-        fixed (float* bufA = ws.Old, bufB = ws.Current)
+        fixed (float* bufA = old, bufB = current)
         {
-            var k = new Coefficients(alphaRows, kappaCols, interior, kappaRows, acq.ModelDepth, nbc, nxp);
+            var k = new Coefficients(alphaRows, kappaCols, interior, kappaRows, acq.ModelDepth, acq.BoundaryCells, model.Nxp);
             // Two steps per sweep over the rows (half the memory traffic): A holds p_{t-2} and receives p_t, B holds
             // p_{t-1} and receives p_{t+1}. Row q of step t+1 needs rows q-2..q+2 of step t and only its own p_{t-1}, so it
             // follows 2 rows behind; rows 0, 1, nzp-2, nzp-1 of step t+1 need the wrap of step t and come last.
             float* a = bufA, b = bufB;
             for (int it = 0; it < nt; it += 2)
             {
+                if (checkpoints is not null && it % interval == 0) checkpoints.Save(it, new ReadOnlySpan<float>(a, layout.Length), new ReadOnlySpan<float>(b, layout.Length));
                 bool pair = it + 1 < nt;
-                var t0 = Box(it, nt, sr, sc, gr0, gr1, gc0, gc1, nzp, nxp);
-                var t1 = pair ? Box(it + 1, nt, sr, sc, gr0, gr1, gc0, gc1, nzp, nxp) : default;
-                if (TouchesEdge(t0, nzp, nxp)) WaveKernel.FillHalo(b, layout);
-                bool wrap1 = pair && TouchesEdge(t1, nzp, nxp);
+                var t0 = geo.Box(it);
+                var t1 = pair ? geo.Box(it + 1) : default;
+                if (geo.TouchesEdge(t0)) WaveKernel.FillHalo(b, layout);
+                bool wrap1 = pair && geo.TouchesEdge(t1);
                 float src0 = scale * (float)_wavelet[it], src1 = pair ? scale * (float)_wavelet[it + 1] : 0;
                 for (int r = t0.R0; r <= t0.R1 + 2; r++)
                 {
                     if (r <= t0.R1)
                     {
-                        WaveKernel.StepRow(a, b, k, layout, r, t0.C0, t0.C1);
+                        WaveKernel.StepRow(a, b, a, k, layout, r, t0.C0, t0.C1);
                         if (r == sr) a[source] += src0;
                         if (wrap1) WaveKernel.FillColumnHalo(a, layout, r);
                     }
                     int q = r - 2;
                     if (pair && q >= 2 && q <= nzp - 3 && q >= t1.R0 && q <= t1.R1)
                     {
-                        WaveKernel.StepRow(b, a, k, layout, q, t1.C0, t1.C1);
+                        WaveKernel.StepRow(b, a, b, k, layout, q, t1.C0, t1.C1);
                         if (q == sr) b[source] += src1;
                     }
                 }
@@ -227,7 +228,7 @@ public sealed class AcousticPropagator
                     {
                         bool done = q >= 2 && q <= nzp - 3 && q >= t0.R0 - 2 && q <= t0.R1;
                         if (done) continue;
-                        WaveKernel.StepRow(b, a, k, layout, q, t1.C0, t1.C1);
+                        WaveKernel.StepRow(b, a, b, k, layout, q, t1.C0, t1.C1);
                         if (q == sr) b[source] += src1;
                     }
                 }
@@ -246,23 +247,8 @@ public sealed class AcousticPropagator
         }
     }
 
-    // Cells to update at step it: the source's forward cone (radius 2 it) and the receivers' backward cone
-    // (2 (nt-1-it)); once a cone reaches the two outermost rows/columns the periodic wrap couples the far side, so it
-    // becomes the full grid.
-    private CellBox Box(int it, int nt, int sr, int sc, int gr0, int gr1, int gc0, int gc1, int nzp, int nxp)
-    {
-        if (!SkipUnreachedCells) return new CellBox(0, nzp - 1, 0, nxp - 1);
-        var rows = Intersect(Cone(sr, sr, 2L * it, nzp), Cone(gr0, gr1, 2L * (nt - 1 - it), nzp));
-        var cols = Intersect(Cone(sc, sc, 2L * it, nxp), Cone(gc0, gc1, 2L * (nt - 1 - it), nxp));
-        return new CellBox(rows.Lo, rows.Hi, cols.Lo, cols.Hi);
-    }
-
-    private static bool TouchesEdge(CellBox b, int nzp, int nxp) => b.R0 < 2 || b.R1 > nzp - 3 || b.C0 < 2 || b.C1 > nxp - 3;
-
-    private static (int Lo, int Hi) Cone(int lo, int hi, long radius, int n) =>
-        lo - radius < 2 || hi + radius > n - 3 ? (0, n - 1) : ((int)(lo - radius), (int)(hi + radius));
-
-    private static (int Lo, int Hi) Intersect((int Lo, int Hi) a, (int Lo, int Hi) b) => (Math.Max(a.Lo, b.Lo), Math.Min(a.Hi, b.Hi));
+    /// <summary>The source wavelet, one value per time step (unscaled).</summary>
+    internal ReadOnlySpan<double> Wavelet => _wavelet;
 
     private sealed class Workspace(AcquisitionOptions acq)
     {
@@ -271,51 +257,5 @@ public sealed class AcousticPropagator
 
         public float[] Old { get; } = new float[Length(acq)];
         public float[] Current { get; } = new float[Length(acq)];
-    }
-
-    /// <summary>
-    /// Per-model coefficients (see <see cref="Coefficients"/>): alpha = (v dt/dx)^2 for each model row over the padded width,
-    /// the damping strips kappa = damp dt, and each shot's source scale (v_s dt)^2.
-    /// </summary>
-    private sealed class PreparedModel
-    {
-        public required int Nzp { get; init; }
-        public required int Nxp { get; init; }
-        public required float[] AlphaRows { get; init; }
-        public required float[] KappaCols { get; init; }
-        public required float[] KappaRows { get; init; }
-        public required float[] InteriorCols { get; init; }
-        public required float[] SourceScale { get; init; }
-
-        public static PreparedModel Create(ReadOnlySpan<float> v, AcquisitionOptions acq)
-        {
-            int nz = acq.ModelDepth, nx = acq.ModelWidth, nbc = acq.BoundaryCells;
-            int nzp = nz + 2 * nbc, nxp = nx + 2 * nbc;
-            var alpha = new float[nz * nxp + FieldLayout.Slack];
-            float vmin = float.MaxValue;
-            foreach (var x in v) vmin = Math.Min(vmin, x);
-            for (int z = 0; z < nz; z++)
-            {
-                for (int c = 0; c < nxp; c++)
-                {
-                    double k = v[z * nx + Math.Clamp(c - nbc, 0, nx - 1)] * acq.Dt / acq.Dx; // edge replication
-                    alpha[z * nxp + c] = (float)(k * k);
-                }
-            }
-            var kappaCols = new float[nxp + FieldLayout.Slack];
-            var interior = new float[nxp + FieldLayout.Slack];
-            var kappaRows = new float[nzp];
-            SpongeProfile.Fill(kappaCols.AsSpan(0, nxp), kappaRows, interior.AsSpan(0, nxp), nz, nx, nbc, acq.Dx, acq.Dt, vmin);
-            var scale = new float[acq.ShotCount];
-            for (int s = 0; s < scale.Length; s++)
-            {
-                double vdt = v[acq.Sources[s].Z * nx + acq.Sources[s].X] * acq.Dt;
-                scale[s] = (float)(vdt * vdt);
-            }
-            return new PreparedModel
-            {
-                Nzp = nzp, Nxp = nxp, AlphaRows = alpha, KappaCols = kappaCols, KappaRows = kappaRows, InteriorCols = interior, SourceScale = scale,
-            };
-        }
     }
 }

@@ -4,7 +4,10 @@ using System.Runtime.Intrinsics;
 namespace Seismic.Physics.Propagation;
 
 /// <summary>A rectangle of padded-grid cells to update in one step, bounds inclusive.</summary>
-internal readonly record struct CellBox(int R0, int R1, int C0, int C1);
+internal readonly record struct CellBox(int R0, int R1, int C0, int C1)
+{
+    public bool Contains(int r, int c) => r >= R0 && r <= R1 && c >= C0 && c <= C1;
+}
 
 /// <summary>
 /// Memory layout of a wavefield: the padded grid (nzp x nxp) surrounded by a 2-cell halo that holds the periodic wrap
@@ -84,12 +87,13 @@ internal static unsafe class WaveKernel
     }
 
     /// <summary>
-    /// Overwrites columns <paramref name="c0"/>..<paramref name="c1"/> of padded row <paramref name="r"/> of
-    /// <paramref name="next"/> (holding <c>p_old</c> on entry) with <c>p_new</c>; other cells keep their values. In-place is
-    /// exact: a cell's new value reads only its own <c>p_old</c>. Rows r-2..r+2 of <paramref name="cur"/> must be current,
-    /// including their halo columns (and halo rows) when the update reaches the two outermost columns (rows).
+    /// Writes <c>p_new</c> into columns <paramref name="c0"/>..<paramref name="c1"/> of padded row <paramref name="r"/> of
+    /// <paramref name="next"/> from <paramref name="cur"/> and <paramref name="old"/>; other cells keep their values.
+    /// <paramref name="old"/> may be <paramref name="next"/> (in place is exact: a cell's new value reads only its own
+    /// <c>p_old</c>). Rows r-2..r+2 of <paramref name="cur"/> must be current, including their halo columns (and halo rows)
+    /// when the update reaches the two outermost columns (rows).
     /// </summary>
-    public static void StepRow(float* next, float* cur, in Coefficients k, in FieldLayout g, int r, int c0, int c1)
+    public static void StepRow(float* next, float* cur, float* old, in Coefficients k, in FieldLayout g, int r, int c0, int c1)
     {
         int width = c1 - c0 + 1;
         long at = g.Index(r, c0);
@@ -98,67 +102,158 @@ internal static unsafe class WaveKernel
         float* interior = k.InteriorCols + c0;
         float kappaRow = k.KappaRows[r];
         if (Vector512.IsHardwareAccelerated)
-            Row512(next + at, cur + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
+            Row512(next + at, cur + at, old + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
         else if (Vector256.IsHardwareAccelerated)
-            Row256(next + at, cur + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
+            Row256(next + at, cur + at, old + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
         else
-            RowScalar(next + at, cur + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
+            RowScalar(next + at, cur + at, old + at, alpha, kappaCols, interior, kappaRow, g.Stride, width);
     }
 
-    private static void Row512(float* next, float* cur, float* alpha, float* kappaCols, float* interior, float kappaRow, int stride, int width)
+    /// <summary>
+    /// The step of <see cref="StepRow"/> in place (<paramref name="next"/> holds <c>p_old</c>), also writing the Laplacian of
+    /// <paramref name="cur"/> into the same cells of <paramref name="laplacian"/>: the forward recomputation for the adjoint,
+    /// which needs <c>lap(p)</c> of every step.
+    /// </summary>
+    public static void StepRowKeepingLaplacian(float* next, float* cur, float* laplacian, in Coefficients k, in FieldLayout g, int r, int c0, int c1)
+    {
+        int width = c1 - c0 + 1, stride = g.Stride;
+        long at = g.Index(r, c0);
+        next += at; cur += at; laplacian += at;
+        float* alpha = k.AlphaRow(r) + c0, kappaCols = k.KappaCols + c0, interior = k.InteriorCols + c0;
+        float kappaRow = k.KappaRows[r];
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var kr = Vector256.Create(kappaRow);
+            for (; i + Vector256<float>.Count <= width; i += Vector256<float>.Count)
+            {
+                var lap = Laplacian256(cur + i, stride);
+                lap.Store(laplacian + i);
+                Combine256(next + i, cur + i, lap, alpha + i, kappaCols + i, interior + i, kr).Store(next + i);
+            }
+        }
+        for (; i < width; i++)
+        {
+            float lap = LaplacianScalar(cur + i, stride);
+            laplacian[i] = lap;
+            next[i] = CombineScalar(next[i], cur[i], lap, alpha[i], MathF.FusedMultiplyAdd(interior[i], kappaRow, kappaCols[i]));
+        }
+    }
+
+    /// <summary>
+    /// The step of <see cref="StepRow"/> in place (<paramref name="next"/> holds <c>p_old</c>), then
+    /// <c>sum += p_new * factor</c> over the same cells: the adjoint step fused with its gradient term.
+    /// </summary>
+    public static void StepRowAccumulating(float* next, float* cur, float* factor, float* sum, in Coefficients k, in FieldLayout g, int r, int c0, int c1)
+    {
+        int width = c1 - c0 + 1, stride = g.Stride;
+        long at = g.Index(r, c0);
+        next += at; cur += at; factor += at; sum += at;
+        float* alpha = k.AlphaRow(r) + c0, kappaCols = k.KappaCols + c0, interior = k.InteriorCols + c0;
+        float kappaRow = k.KappaRows[r];
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var kr = Vector256.Create(kappaRow);
+            for (; i + Vector256<float>.Count <= width; i += Vector256<float>.Count)
+            {
+                var value = Combine256(next + i, cur + i, Laplacian256(cur + i, stride), alpha + i, kappaCols + i, interior + i, kr);
+                value.Store(next + i);
+                Vector256.FusedMultiplyAdd(value, Vector256.Load(factor + i), Vector256.Load(sum + i)).Store(sum + i);
+            }
+        }
+        for (; i < width; i++)
+        {
+            float value = CombineScalar(next[i], cur[i], LaplacianScalar(cur + i, stride), alpha[i], MathF.FusedMultiplyAdd(interior[i], kappaRow, kappaCols[i]));
+            next[i] = value;
+            sum[i] = MathF.FusedMultiplyAdd(value, factor[i], sum[i]);
+        }
+    }
+
+    // The same arithmetic as Update256/RowScalar, split into the Laplacian and the update so that it can be kept.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Laplacian256(float* c, int stride)
+    {
+        var s1 = (Vector256.Load(c - 1) + Vector256.Load(c + 1)) + (Vector256.Load(c - stride) + Vector256.Load(c + stride));
+        var s2 = (Vector256.Load(c - 2) + Vector256.Load(c + 2)) + (Vector256.Load(c - 2 * stride) + Vector256.Load(c + 2 * stride));
+        return Vector256.FusedMultiplyAdd(s1, Vector256.Create(C1), Vector256.FusedMultiplyAdd(s2, Vector256.Create(C2), Vector256.Load(c) * Vector256.Create(-5f)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Combine256(float* previous, float* c, Vector256<float> lap, float* alpha, float* kappaCols, float* interior, Vector256<float> kappaRow)
+    {
+        var kappa = Vector256.FusedMultiplyAdd(Vector256.Load(interior), kappaRow, Vector256.Load(kappaCols));
+        var p = Vector256.Load(c);
+        var old = Vector256.Load(previous);
+        return Vector256.FusedMultiplyAdd(Vector256.Load(alpha), lap, Vector256.FusedMultiplyAdd(kappa, old - p, (p + p) - old));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float LaplacianScalar(float* c, int stride)
+    {
+        float s1 = (c[-1] + c[1]) + (c[-stride] + c[stride]);
+        float s2 = (c[-2] + c[2]) + (c[-2 * stride] + c[2 * stride]);
+        return MathF.FusedMultiplyAdd(s1, C1, MathF.FusedMultiplyAdd(s2, C2, *c * -5f));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float CombineScalar(float old, float p, float lap, float alpha, float kappa) =>
+        MathF.FusedMultiplyAdd(alpha, lap, MathF.FusedMultiplyAdd(kappa, old - p, (p + p) - old));
+
+    private static void Row512(float* next, float* cur, float* old, float* alpha, float* kappaCols, float* interior, float kappaRow, int stride, int width)
     {
         var kr = Vector512.Create(kappaRow);
         int i = 0;
         for (; i + Vector512<float>.Count <= width; i += Vector512<float>.Count)
-            Update512(next + i, cur + i, alpha + i, kappaCols + i, interior + i, kr, stride).Store(next + i);
+            Update512(old + i, cur + i, alpha + i, kappaCols + i, interior + i, kr, stride).Store(next + i);
         if (i < width)
         {
             // Last partial vector: compute all lanes, keep the old values beyond the row (reads stay within the slack).
             var keep = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(width - i)).AsSingle();
-            var result = Update512(next + i, cur + i, alpha + i, kappaCols + i, interior + i, kr, stride);
+            var result = Update512(old + i, cur + i, alpha + i, kappaCols + i, interior + i, kr, stride);
             Vector512.ConditionalSelect(keep, result, Vector512.Load(next + i)).Store(next + i);
         }
     }
 
-    private static void Row256(float* next, float* cur, float* alpha, float* kappaCols, float* interior, float kappaRow, int stride, int width)
+    private static void Row256(float* next, float* cur, float* old, float* alpha, float* kappaCols, float* interior, float kappaRow, int stride, int width)
     {
         var kr = Vector256.Create(kappaRow);
         int i = 0;
         for (; i + Vector256<float>.Count <= width; i += Vector256<float>.Count)
-            Update256(next + i, cur + i, alpha + i, kappaCols + i, interior + i, kr, stride).Store(next + i);
+            Update256(old + i, cur + i, alpha + i, kappaCols + i, interior + i, kr, stride).Store(next + i);
         if (i < width)
         {
             var keep = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(width - i)).AsSingle();
-            var result = Update256(next + i, cur + i, alpha + i, kappaCols + i, interior + i, kr, stride);
+            var result = Update256(old + i, cur + i, alpha + i, kappaCols + i, interior + i, kr, stride);
             Vector256.ConditionalSelect(keep, result, Vector256.Load(next + i)).Store(next + i);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Update512(float* next, float* c, float* alpha, float* kappaCols, float* interior, Vector512<float> kappaRow, int stride)
+    private static Vector512<float> Update512(float* previous, float* c, float* alpha, float* kappaCols, float* interior, Vector512<float> kappaRow, int stride)
     {
         var kappa = Vector512.FusedMultiplyAdd(Vector512.Load(interior), kappaRow, Vector512.Load(kappaCols));
         var p = Vector512.Load(c);
         var s1 = (Vector512.Load(c - 1) + Vector512.Load(c + 1)) + (Vector512.Load(c - stride) + Vector512.Load(c + stride));
         var s2 = (Vector512.Load(c - 2) + Vector512.Load(c + 2)) + (Vector512.Load(c - 2 * stride) + Vector512.Load(c + 2 * stride));
         var lap = Vector512.FusedMultiplyAdd(s1, Vector512.Create(C1), Vector512.FusedMultiplyAdd(s2, Vector512.Create(C2), p * Vector512.Create(-5f)));
-        var old = Vector512.Load(next);
+        var old = Vector512.Load(previous);
         return Vector512.FusedMultiplyAdd(Vector512.Load(alpha), lap, Vector512.FusedMultiplyAdd(kappa, old - p, (p + p) - old));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Update256(float* next, float* c, float* alpha, float* kappaCols, float* interior, Vector256<float> kappaRow, int stride)
+    private static Vector256<float> Update256(float* previous, float* c, float* alpha, float* kappaCols, float* interior, Vector256<float> kappaRow, int stride)
     {
         var kappa = Vector256.FusedMultiplyAdd(Vector256.Load(interior), kappaRow, Vector256.Load(kappaCols));
         var p = Vector256.Load(c);
         var s1 = (Vector256.Load(c - 1) + Vector256.Load(c + 1)) + (Vector256.Load(c - stride) + Vector256.Load(c + stride));
         var s2 = (Vector256.Load(c - 2) + Vector256.Load(c + 2)) + (Vector256.Load(c - 2 * stride) + Vector256.Load(c + 2 * stride));
         var lap = Vector256.FusedMultiplyAdd(s1, Vector256.Create(C1), Vector256.FusedMultiplyAdd(s2, Vector256.Create(C2), p * Vector256.Create(-5f)));
-        var old = Vector256.Load(next);
+        var old = Vector256.Load(previous);
         return Vector256.FusedMultiplyAdd(Vector256.Load(alpha), lap, Vector256.FusedMultiplyAdd(kappa, old - p, (p + p) - old));
     }
 
-    private static void RowScalar(float* next, float* cur, float* alpha, float* kappaCols, float* interior, float kappaRow, int stride, int width)
+    private static void RowScalar(float* next, float* cur, float* previous, float* alpha, float* kappaCols, float* interior, float kappaRow, int stride, int width)
     {
         for (int i = 0; i < width; i++)
         {
@@ -168,7 +263,7 @@ internal static unsafe class WaveKernel
             float s1 = (c[-1] + c[1]) + (c[-stride] + c[stride]);
             float s2 = (c[-2] + c[2]) + (c[-2 * stride] + c[2 * stride]);
             float lap = MathF.FusedMultiplyAdd(s1, C1, MathF.FusedMultiplyAdd(s2, C2, p * -5f));
-            float old = next[i];
+            float old = previous[i];
             next[i] = MathF.FusedMultiplyAdd(alpha[i], lap, MathF.FusedMultiplyAdd(kappa, old - p, (p + p) - old));
         }
     }
