@@ -43,6 +43,7 @@ internal static class EnsembleOutputs
         using var std = new NpyStreamWriter(Path.Combine(outDir, "prediction_std.npy"), [n, 1, s, s]);
         using var prediction = new NpyStreamWriter(Path.Combine(outDir, "prediction.npy"), [n, 1, s, s]);
         using var input = new NpyStreamWriter(Path.Combine(outDir, "input_x1.npy"), [n, 1, s, s]);
+        var refined = new List<float>();
         var report = Run(parse, model, dataset, options, k, selection, outDir, batch =>
         {
             members.Append(MetersPerSecond(batch.Ensemble, normalization));
@@ -51,8 +52,11 @@ internal static class EnsembleOutputs
             prediction.Append(MetersPerSecond(batch.Prediction, normalization));
             input.Append(MetersPerSecond(batch.Input, normalization));
             if (batch.Misfit is { } m) misfits.AddRange(m);
+            if (batch.RefinedNative is { } r) refined.AddRange(MetersPerSecond(r, normalization));
         });
         foreach (var writer in new[] { members, mean, std, input }) writer.Complete();
+        if (refined.Count > 0)
+            NpyWriter.Write(Path.Combine(outDir, "prediction_refined.npy"), refined.ToArray(), [n, 1, dataset.Info.NGrid, dataset.Info.NGrid]);
         if (misfits.Count > 0) NpyWriter.Write(Path.Combine(outDir, "ensemble_misfit.npy"), misfits.ToArray(), [n, k]);
         prediction.Complete();   // last: its presence means the run completed
         Console.WriteLine($"Sampled {n} x {k} velocity models (NFE {report.Nfe}) in {report.Seconds:F1} s -> {Path.Combine(outDir, "ensemble.npy")} (m/s, ({n}, {k}, 1, {s}, {s})); " +
@@ -107,7 +111,7 @@ internal static class EnsembleOutputs
                     onBatch(batch);
                     if (batch.Misfit is { } m) misfits.AddRange(m);
                     WriteFigures(figureDir, batch, ref figures, dataset);
-                }));
+                }, SamplingOptions.Refiner(parse, dataset)));
         if (misfits.Count > 0)
             SeismicFigures.Histogram(misfits, $"data misfit of {misfits.Count} members ({k} per sample)", "relative L2 misfit")
                 .SavePng(Path.Combine(figureDir, "misfit_histogram.png"));
@@ -142,6 +146,8 @@ internal static class EnsembleOutputs
         var c = CultureInfo.InvariantCulture;
         string M(MetricSummary m) => $"MAE {m.Mae.ToString("F4", c)} ({m.MaeMetersPerSecond.ToString("F1", c)} m/s) SSIM {m.Ssim.ToString("F4", c)}";
         Console.WriteLine($"prediction ({e.Selection}): {M(r.Prediction)}; input x1: {M(r.Input)}");
+        if (r.RefinedNative is { } refined)
+            Console.WriteLine($"refined from {r.RefinedFrom} (70 x 70): {M(refined)}, data misfit {refined.DataMisfit?.ToString("F4", c)}; prediction (70 x 70): {M(r.PredictionNative)}");
         Console.WriteLine($"mean: {M(e.Mean)}; median: {M(e.Median)}; single member: {M(e.SingleMember)}" +
                           (e.LowestMisfitMember is { } l ? $"; lowest-misfit member: {M(l)}" : ""));
         Console.WriteLine($"calibration: mean std {e.MeanStdMetersPerSecond.ToString("F1", c)} m/s, truth within 1 std {e.WithinOneStd.ToString("P1", c)}, " +

@@ -33,6 +33,9 @@ internal static class EvaluateCommand
                               $"input x1 MAE {report.Input.Mae.ToString("F4", c)} SSIM {report.Input.Ssim.ToString("F4", c)}; report: {path}");
             if (report.DataMisfit is { } m)
                 Console.WriteLine($"data misfit (relative L2): prediction {m.ToString("F4", c)}, input x1 {report.InputDataMisfit!.Value.ToString("F4", c)}");
+            if (report.RefinedNative is { } r)
+                Console.WriteLine($"refined from {report.RefinedFrom} ({parse.GetValue(SamplingOptions.Refine)} iterations), 70 x 70: MAE {r.Mae.ToString("F4", c)} ({r.MaeMetersPerSecond.ToString("F1", c)} m/s) SSIM {r.Ssim.ToString("F4", c)} " +
+                                  $"data misfit {r.DataMisfit?.ToString("F4", c)}; prediction 70 x 70: MAE {report.PredictionNative.Mae.ToString("F4", c)} SSIM {report.PredictionNative.Ssim.ToString("F4", c)}");
             return 0;
         }));
         return command;

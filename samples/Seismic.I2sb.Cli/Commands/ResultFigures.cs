@@ -31,4 +31,28 @@ internal static class ResultFigures
         var figure = SeismicFigures.Comparison(MetersPerSecond(truth, size, info), MetersPerSecond(x1, size, info), MetersPerSecond(prediction, size, info));
         figure.SavePng(path);
     }
+
+    /// <summary>
+    /// Truth, x1, the prediction and the refined model, with the errors of both, at the native grid where the refinement
+    /// works (the S x S maps are resized bilinearly, as the 70 x 70 metrics are); m/s.
+    /// </summary>
+    public static void Refinement(string path, int size, int nativeSize, ReadOnlySpan<float> truth, ReadOnlySpan<float> x1,
+                                  ReadOnlySpan<float> prediction, ReadOnlySpan<float> refinedNative, OpenFwiDataset? info = null)
+    {
+        Map2D Native(ReadOnlySpan<float> map)
+        {
+            var resized = new float[nativeSize * nativeSize];
+            BilinearResize.Resize(map, 1, size, size, resized, nativeSize, nativeSize);
+            return MetersPerSecond(resized, nativeSize, info);
+        }
+        var t = Native(truth);
+        var p = Native(prediction);
+        var r = MetersPerSecond(refinedNative, nativeSize, info);
+        SeismicFigures.Maps(
+        [
+            MapPanel.Velocity("truth", t), MapPanel.Velocity("smoothed input x1", Native(x1)),
+            MapPanel.Velocity("prediction", p), MapPanel.Velocity("refined (FWI)", r),
+            MapPanel.Error("error (prediction - truth)", p.Minus(t)), MapPanel.Error("error (refined - truth)", r.Minus(t)),
+        ], MapFigureOptions.Default with { Columns = 4 }).SavePng(path);
+    }
 }

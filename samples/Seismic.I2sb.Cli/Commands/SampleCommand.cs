@@ -18,7 +18,7 @@ internal static class SampleCommand
         command.SetAction(parse => CliAction.Run(parse, () =>
         {
             // Results are checked writable and cleared first: a failure later never leaves results that look complete.
-            CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, ["prediction.npy", "input_x1.npy", .. EnsembleOutputs.Results]);
+            CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, ["prediction.npy", "input_x1.npy", "prediction_refined.npy", .. EnsembleOutputs.Results]);
             using var model = SamplingOptions.LoadModel(parse);
             if (parse.GetValue(SampleFromFiles.X1) is not null || parse.GetValue(SampleFromFiles.Seismic) is not null)
                 return EnsembleOutputs.Requested(parse)
@@ -30,6 +30,7 @@ internal static class SampleCommand
             int figures = parse.GetValue(SamplingOptions.Figures);
             var predictions = new List<float>();
             var inputs = new List<float>();
+            var refined = new List<float>();
             int count = 0, size = model.Spec.ImageSize;
             // Back to m/s with the dataset's own label bounds (a --json-data-config may change them).
             var normalization = dataset.Normalization;
@@ -37,11 +38,18 @@ internal static class SampleCommand
             {
                 predictions.AddRange(batch.Prediction.Select(normalization.DenormalizeVelocity));
                 inputs.AddRange(batch.Input.Select(normalization.DenormalizeVelocity));
+                if (batch.RefinedNative is { } r) refined.AddRange(r.Select(normalization.DenormalizeVelocity));
                 count += batch.Indices.Length;
                 SamplingOptions.WriteFigures(Path.Combine(outDir, "figures"), batch, ref figures, dataset.Info);
             });
             // prediction.npy last: its presence means the run completed.
             NpyWriter.Write(Path.Combine(outDir, "input_x1.npy"), inputs.ToArray(), [count, 1, size, size]);
+            if (refined.Count > 0)
+            {
+                int native = dataset.Info.NGrid;
+                NpyWriter.Write(Path.Combine(outDir, "prediction_refined.npy"), refined.ToArray(), [count, 1, native, native]);
+                Console.WriteLine($"Refined from {report.RefinedFrom}: data misfit {report.DataMisfit:F4} -> {report.RefinedNative!.DataMisfit:F4} -> {Path.Combine(outDir, "prediction_refined.npy")} (m/s, ({count}, 1, {native}, {native}))");
+            }
             NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), predictions.ToArray(), [count, 1, size, size]);
             Console.WriteLine($"Sampled {count} velocity models (NFE {report.Nfe}) in {report.Seconds:F1} s -> {Path.Combine(outDir, "prediction.npy")} (m/s, ({count}, 1, {size}, {size}))");
             return 0;

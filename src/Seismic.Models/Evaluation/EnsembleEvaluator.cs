@@ -19,7 +19,14 @@ namespace Seismic.Models.Evaluation;
 /// <param name="Prediction">The selected prediction, (B, 1, S, S).</param>
 /// <param name="Misfit">Relative L2 data misfit of each member, (B, K); null when not asked for.</param>
 public sealed record EnsembleBatch(int[] Indices, int Size, int Members, float[] Truth, float[] Input, float[] Ensemble,
-                                   float[] Mean, float[] Std, float[] Prediction, double[]? Misfit);
+                                   float[] Mean, float[] Std, float[] Prediction, double[]? Misfit)
+{
+    /// <summary>The refined predictions at the native grid, (B, 1, N, N) normalised, when a refiner was given; null otherwise.</summary>
+    public float[]? RefinedNative { get; init; }
+
+    /// <summary>The native grid size N of <see cref="RefinedNative"/>.</summary>
+    public int NativeSize { get; init; }
+}
 
 /// <summary>
 /// Samples a split with K posterior samples per input (<see cref="EnsembleSampler"/>, EMA weights) and measures the
@@ -68,13 +75,17 @@ public sealed class EnsembleEvaluator
     /// <c>Seismic.Physics.Misfit.DatasetMisfit</c>); required by <see cref="EnsembleSelection.LowestMisfit"/>, null skips it.</param>
     /// <param name="progress">Receives (samples done, total) after each batch.</param>
     /// <param name="onBatch">Receives each batch (to stream members to disk, draw figures).</param>
+    /// <param name="refiner">Also refine the selected prediction (or x1, see <see cref="EvaluationOptions.RefineFrom"/>) of
+    /// every input, with the ensemble's per-pixel std (resized to the native grid) weighting the refinement's prior: where
+    /// the members agree the model stays, where they disagree the data decide. Null skips it.</param>
     /// <exception cref="ArgumentException">The dataset's image size differs from the model's, or lowest-misfit selection without a misfit.</exception>
     public EvaluationReport Evaluate(SeismicDataset dataset, IDataMisfit? misfit = null, IProgress<(int Done, int Total)>? progress = null,
-                                     Action<EnsembleBatch>? onBatch = null)
+                                     Action<EnsembleBatch>? onBatch = null, IModelRefiner? refiner = null)
     {
         if (_selection == EnsembleSelection.LowestMisfit && misfit is null)
             throw new ArgumentException("Selecting the lowest-misfit member needs a data misfit.", nameof(misfit));
-        Evaluator.CheckDataset(_model, _options, dataset, misfit);
+        Evaluator.CheckDataset(_model, _options, dataset, misfit, refiner);
+        var refinement = refiner is null ? null : new Evaluator.RefinementAccumulator(refiner, misfit, _options);
         var clock = Stopwatch.StartNew();
         int[] mine = Evaluator.SampleIndices(dataset, _options);
         int total = mine.Length;
@@ -142,8 +153,11 @@ public sealed class EnsembleEvaluator
                 }
             }
 
+            var refined = refinement?.Add(indices, predictionNative, inputNativeMaps, Evaluator.ToNative(ensemble.Std, _options.NativeSize),
+                                          truth, truthNative, i => progress?.Report((done + i, total)));
             onBatch?.Invoke(new EnsembleBatch(indices, s, k, Evaluator.Floats(truth), Evaluator.Floats(start), Evaluator.Floats(ensemble.Members),
-                                              Evaluator.Floats(ensemble.Mean), Evaluator.Floats(ensemble.Std), Evaluator.Floats(prediction), memberMisfits));
+                                              Evaluator.Floats(ensemble.Mean), Evaluator.Floats(ensemble.Std), Evaluator.Floats(prediction), memberMisfits)
+                            { RefinedNative = refined, NativeSize = _options.NativeSize });
             done += take;
             progress?.Report((done, total));
         }
@@ -152,6 +166,7 @@ public sealed class EnsembleEvaluator
         double seconds = clock.Elapsed.TotalSeconds;
         var report = Evaluator.Report(_model, _options, dataset, done, selected, selectedNative, input, inputNative,
                                       physics is null ? null : selectedMisfit / done, physics is null ? null : inputMisfit / done, seconds);
+        report = refinement?.Complete(report, metersPerUnit) ?? report;
         return report with
         {
             Ensemble = new EnsembleSummary

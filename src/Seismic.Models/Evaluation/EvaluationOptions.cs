@@ -32,6 +32,12 @@ public sealed record EvaluationOptions
     /// </summary>
     public (int Index, int Count) Shard { get; init; } = (0, 1);
 
+    /// <summary>
+    /// What a refiner starts from when one is given: the network's prediction (the default) or the corrupted input x1,
+    /// the classical full-waveform-inversion baseline with the same budget.
+    /// </summary>
+    public RefinementStart RefineFrom { get; init; } = RefinementStart.Prediction;
+
     /// <summary>Checks the options against the model's bridge interval.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public void Validate(int interval)
@@ -41,10 +47,21 @@ public sealed record EvaluationOptions
         if (BatchSize < 1) throw new ArgumentException($"EvaluationOptions.BatchSize must be positive, got {BatchSize}");
         if (MaxSamples is < 1) throw new ArgumentException($"EvaluationOptions.MaxSamples must be positive, got {MaxSamples}");
         if (NativeSize < 1) throw new ArgumentException($"EvaluationOptions.NativeSize must be positive, got {NativeSize}");
+        if (!Enum.IsDefined(RefineFrom)) throw new ArgumentException($"EvaluationOptions.RefineFrom {RefineFrom} is not a defined value");
         if (Shard.Count < 1 || Shard.Index < 0 || Shard.Index >= Shard.Count)
             throw new ArgumentException($"EvaluationOptions.Shard must satisfy 0 <= Index < Count, got ({Shard.Index}, {Shard.Count})");
     }
 
     /// <summary>The sampler options of one batch: the trajectory is logged only when <paramref name="trajectory"/>.</summary>
     internal SamplerOptions SamplerFor(bool trajectory) => trajectory ? Sampler : Sampler with { LogCount = 0 };
+}
+
+/// <summary>Where a refinement of an evaluated sample starts.</summary>
+public enum RefinementStart
+{
+    /// <summary>The network's prediction, resized to the native grid.</summary>
+    Prediction,
+
+    /// <summary>The corrupted input x1 (the smoothed model), resized to the native grid: classical FWI.</summary>
+    Input,
 }

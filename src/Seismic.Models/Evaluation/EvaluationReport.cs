@@ -12,6 +12,12 @@ namespace Seismic.Models.Evaluation;
 /// <param name="MaeMetersPerSecond">MAE in m/s: MAE x (label_max - label_min) / 2 of the dataset (1500 m/s for OpenFWI).</param>
 public sealed record MetricSummary(double Mae, double Mse, double Rmse, double Ssim, double MaeMetersPerSecond)
 {
+    /// <summary>
+    /// Mean relative L2 seismogram misfit <c>||d_pred - d_obs|| / ||d_obs||</c> of these maps (forward-modelled at the native
+    /// grid), when a data misfit was computed; null otherwise.
+    /// </summary>
+    public double? DataMisfit { get; init; }
+
     /// <summary>Summarises accumulated metrics.</summary>
     public static MetricSummary From(MetricValues m, double metersPerSecondPerUnit = Metrics.VelocityHalfRange) =>
         new(m.Mae, m.Mse, m.Rmse, m.Ssim, m.Mae * metersPerSecondPerUnit);
@@ -78,6 +84,12 @@ public sealed record EvaluationReport
     public required MetricSummary Input { get; init; }
     /// <summary>Input x1 metrics after resizing back to 70 x 70.</summary>
     public required MetricSummary InputNative { get; init; }
+    /// <summary>Metrics of the refined models (<see cref="Evaluator.Evaluate"/> with a refiner) resized to S x S; null otherwise.</summary>
+    public MetricSummary? Refined { get; init; }
+    /// <summary>Metrics of the refined models at the native grid, where the refinement works; null without refinement.</summary>
+    public MetricSummary? RefinedNative { get; init; }
+    /// <summary>What the refinement started from: "prediction" or "x1"; null without refinement.</summary>
+    public string? RefinedFrom { get; init; }
     /// <summary>Relative L2 data misfit of the predictions (forward-modelled vs observed), when requested.</summary>
     public double? DataMisfit { get; init; }
     /// <summary>Relative L2 data misfit of the input x1, when requested.</summary>

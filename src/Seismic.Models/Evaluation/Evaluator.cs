@@ -15,7 +15,14 @@ namespace Seismic.Models.Evaluation;
 /// <param name="Seismic">The condition, (B, 5, S, S) normalised.</param>
 /// <param name="Trajectory">For the first batch when asked: logged steps with x_n and x0_hat of sample 0, each (S, S).</param>
 public sealed record PredictionBatch(int[] Indices, int Size, float[] Truth, float[] Input, float[] Prediction, float[] Seismic,
-                                     IReadOnlyList<(int Step, float[] State, float[] X0Hat)>? Trajectory);
+                                     IReadOnlyList<(int Step, float[] State, float[] X0Hat)>? Trajectory)
+{
+    /// <summary>The refined models at the native grid, (B, 1, N, N) normalised, when a refiner was given; null otherwise.</summary>
+    public float[]? RefinedNative { get; init; }
+
+    /// <summary>The native grid size N of <see cref="RefinedNative"/> (70 for OpenFWI).</summary>
+    public int NativeSize { get; init; }
+}
 
 /// <summary>
 /// Samples a split with a trained <see cref="BridgeModel"/> and measures predictions and the corrupted input x1
@@ -45,11 +52,14 @@ public sealed class Evaluator
     /// <c>Seismic.Physics.Misfit.DatasetMisfit</c>, about 0.15 s per model on 2 cores); null skips it.</param>
     /// <param name="progress">Receives (samples done, total) after each batch.</param>
     /// <param name="onBatch">Receives each batch (to save predictions or draw figures).</param>
-    /// <exception cref="ArgumentException">The dataset does not fit the model (image size), or the misfit's grid is not <see cref="EvaluationOptions.NativeSize"/>.</exception>
+    /// <param name="refiner">Also refine every prediction (or x1, see <see cref="EvaluationOptions.RefineFrom"/>) against its
+    /// recorded data at the native grid (e.g. <c>Seismic.Physics.Inversion.DatasetRefiner</c>, several seconds per sample) and
+    /// report <see cref="EvaluationReport.Refined"/>; progress is then reported after every sample. Null skips it.</param>
+    /// <exception cref="ArgumentException">The dataset does not fit the model (image size), or the misfit's or refiner's grid is not <see cref="EvaluationOptions.NativeSize"/>.</exception>
     public EvaluationReport Evaluate(SeismicDataset dataset, IDataMisfit? misfit = null, IProgress<(int Done, int Total)>? progress = null,
-                                     Action<PredictionBatch>? onBatch = null)
+                                     Action<PredictionBatch>? onBatch = null, IModelRefiner? refiner = null)
     {
-        CheckDataset(_model, _options, dataset, misfit);
+        CheckDataset(_model, _options, dataset, misfit, refiner);
         // One batch's tensors (x0, x1, prediction and the seismic channels, S x S float32) must fit in memory with room to spare.
         long batchBytes = (long)_options.BatchSize * (3 + dataset.Info.Ns) * dataset.ImageSize * dataset.ImageSize * sizeof(float);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
@@ -70,6 +80,7 @@ public sealed class Evaluator
         int done = 0;
         bool first = true;
         var misfits = misfit is null ? null : new MisfitAccumulator(misfit);
+        var refinement = refiner is null ? null : new RefinementAccumulator(refiner, misfit, _options);
         foreach (var indices in mine.Chunk(_options.BatchSize))
         {
             using var batch = loader.Load(indices, epoch: 0);
@@ -89,16 +100,19 @@ public sealed class Evaluator
             inputNative.Add(inputNativeMaps, truthNative);
             misfits?.Add(indices, Floats(predictionNative), Floats(inputNativeMaps));
 
+            var refinedMaps = refinement?.Add(indices, predictionNative, inputNativeMaps, null, x0, truthNative, n => progress?.Report((done + n, total)));
+
             if (onBatch is not null)
                 onBatch(new PredictionBatch(indices, batch.ImageSize, Floats(x0), Floats(x1), Floats(x0Hat), Floats(cond),
-                                            first ? Trajectory(result) : null));
+                                            first ? Trajectory(result) : null) { RefinedNative = refinedMaps, NativeSize = _options.NativeSize });
             first = false;
             done += indices.Length;
             progress?.Report((done, total));
         }
 
-        return Report(_model, _options, dataset, done, pred, predNative, input, inputNative,
-                      misfits?.Prediction, misfits?.Input, clock.Elapsed.TotalSeconds);
+        var report = Report(_model, _options, dataset, done, pred, predNative, input, inputNative,
+                            misfits?.Prediction, misfits?.Input, clock.Elapsed.TotalSeconds);
+        return refinement?.Complete(report, dataset.Normalization.MetersPerSecondPerUnit) ?? report;
     }
 
     /// <summary>The dataset indices an evaluation samples, in order: this shard's share of the first MaxSamples.</summary>
@@ -108,9 +122,12 @@ public sealed class Evaluator
         return [.. Enumerable.Range(0, Math.Min(dataset.Count, options.MaxSamples ?? int.MaxValue)).Where(i => i % shards == shard)];
     }
 
-    /// <summary>The checks both evaluators make before sampling: image size, and the misfit's grid.</summary>
-    internal static void CheckDataset(BridgeModel model, EvaluationOptions options, SeismicDataset dataset, IDataMisfit? misfit)
+    /// <summary>The checks both evaluators make before sampling: image size, and the misfit's and refiner's grids.</summary>
+    internal static void CheckDataset(BridgeModel model, EvaluationOptions options, SeismicDataset dataset, IDataMisfit? misfit, IModelRefiner? refiner)
     {
+        if (refiner is not null && refiner.ModelLength != options.NativeSize * options.NativeSize)
+            throw new ArgumentException($"The refiner takes models of {refiner.ModelLength} values; EvaluationOptions.NativeSize {options.NativeSize} " +
+                                        $"gives {options.NativeSize * options.NativeSize} (use the dataset's n_grid, {dataset.Info.NGrid}).");
         ArgumentNullException.ThrowIfNull(dataset);
         if (dataset.ImageSize != model.Spec.ImageSize)
             throw new ArgumentException($"The dataset has image size {dataset.ImageSize} but the model was trained at {model.Spec.ImageSize}.");
@@ -135,10 +152,10 @@ public sealed class Evaluator
             Nfe = options.Sampler.Nfe ?? model.Bridge.Interval - 1,
             Guidance = options.Sampler.GuidanceScale,
             Deterministic = model.Spec.Bridge.OtOde || options.Sampler.Deterministic,
-            Prediction = MetricSummary.From(prediction.Mean, metersPerUnit),
-            PredictionNative = MetricSummary.From(predictionNative.Mean, metersPerUnit),
-            Input = MetricSummary.From(input.Mean, metersPerUnit),
-            InputNative = MetricSummary.From(inputNative.Mean, metersPerUnit),
+            Prediction = MetricSummary.From(prediction.Mean, metersPerUnit) with { DataMisfit = dataMisfit },
+            PredictionNative = MetricSummary.From(predictionNative.Mean, metersPerUnit) with { DataMisfit = dataMisfit },
+            Input = MetricSummary.From(input.Mean, metersPerUnit) with { DataMisfit = inputDataMisfit },
+            InputNative = MetricSummary.From(inputNative.Mean, metersPerUnit) with { DataMisfit = inputDataMisfit },
             DataMisfit = dataMisfit,
             InputDataMisfit = inputDataMisfit,
             Seconds = seconds,
@@ -160,6 +177,45 @@ public sealed class Evaluator
         return list;
     }
 
+    /// <summary>
+    /// The refinement part of both evaluators: refines each sample's prediction (or x1) at the native grid, measures the
+    /// result at the native grid and resized to S x S, and its data misfit; reports each refined sample.
+    /// </summary>
+    internal sealed class RefinementAccumulator(IModelRefiner refiner, IDataMisfit? misfit, EvaluationOptions options)
+    {
+        private readonly MetricAccumulator _refined = new(), _refinedNative = new();
+        private readonly MisfitAccumulator? _misfits = misfit is null ? null : new MisfitAccumulator(misfit);
+
+        /// <summary>Refines B samples; <paramref name="std"/> (native, normalised) weights the prior when given. Returns the refined native maps.</summary>
+        public float[] Add(int[] indices, Tensor predictionNative, Tensor inputNative, Tensor? std, Tensor truth, Tensor truthNative, Action<int> onSample)
+        {
+            var starts = Floats(options.RefineFrom == RefinementStart.Input ? inputNative : predictionNative);
+            var stds = std is null ? null : Floats(std);
+            int n = refiner.ModelLength;
+            var refined = new float[starts.Length];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                refiner.Refine(indices[i], starts.AsSpan(i * n, n), refined.AsSpan(i * n, n), stds is null ? default : stds.AsSpan(i * n, n));
+                onSample(i + 1);
+            }
+            using var maps = tensor(refined, [indices.Length, 1, options.NativeSize, options.NativeSize]).to(truth.device);
+            _refinedNative.Add(maps, truthNative);
+            int size = (int)truth.shape[^1];
+            using var resized = nn.functional.interpolate(maps, [size, size], mode: InterpolationMode.Bilinear, align_corners: false);
+            _refined.Add(resized, truth);
+            _misfits?.Add(indices, refined, null);
+            return refined;
+        }
+
+        /// <summary>The report with the refined blocks added.</summary>
+        public EvaluationReport Complete(EvaluationReport report, double metersPerUnit) => report with
+        {
+            Refined = MetricSummary.From(_refined.Mean, metersPerUnit) with { DataMisfit = _misfits?.Prediction },
+            RefinedNative = MetricSummary.From(_refinedNative.Mean, metersPerUnit) with { DataMisfit = _misfits?.Prediction },
+            RefinedFrom = options.RefineFrom == RefinementStart.Input ? "x1" : "prediction",
+        };
+    }
+
     /// <summary>Mean relative L2 data misfit of predictions and inputs against the recorded seismic data.</summary>
     private sealed class MisfitAccumulator(IDataMisfit misfit)
     {
@@ -170,14 +226,14 @@ public sealed class Evaluator
         public double? Prediction => _count == 0 ? null : _prediction / _count;
         public double? Input => _count == 0 ? null : _input / _count;
 
-        /// <summary>Adds samples given as normalised (B, 1, n_grid, n_grid) predictions and inputs.</summary>
-        public void Add(int[] indices, float[] predictions, float[] inputs)
+        /// <summary>Adds samples given as normalised (B, 1, n_grid, n_grid) predictions and inputs (null: predictions only).</summary>
+        public void Add(int[] indices, float[] predictions, float[]? inputs)
         {
             int n = _misfit.ModelLength;
             for (int i = 0; i < indices.Length; i++)
             {
                 _prediction += _misfit.RelativeL2(indices[i], predictions.AsSpan(i * n, n));
-                _input += _misfit.RelativeL2(indices[i], inputs.AsSpan(i * n, n));
+                if (inputs is not null) _input += _misfit.RelativeL2(indices[i], inputs.AsSpan(i * n, n));
                 _count++;
             }
         }
