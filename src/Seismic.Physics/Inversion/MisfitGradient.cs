@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Seismic.Physics.Acquisition;
 using Seismic.Physics.Propagation;
 
@@ -220,60 +222,38 @@ public sealed class MisfitGradient
         Array.Clear(w.NuA);
         Array.Clear(w.NuB);
         fixed (float* alphaRows = model.AlphaRows, kappaCols = model.KappaCols, interior = model.InteriorCols, kappaRows = model.KappaRows)
-        fixed (float* nuA0 = w.NuA, nuB0 = w.NuB, sum = w.Sum, residual = w.Record)
+        fixed (float* residual = w.Record)
         {
             var k = new Coefficients(alphaRows, kappaCols, interior, kappaRows, nz, nbc, model.Nxp);
-            float* nuNext = nuA0, nuCur = nuB0; // nu[n] is written over nu[n+2] (in place, as the forward); nuCur holds nu[n+1]
+            float* sum = Pointer(w.Sum), energy = illumination.Length > 0 ? Pointer(w.Energy) : null;
+            // nu[n] is written over nu[n+2] (in place, as the forward): nuNext holds the older field, nuCur nu[n+1].
+            float* nuNext = Pointer(w.NuA), nuCur = Pointer(w.NuB);
             for (int j = (nt - 1) / interval; j >= 0; j--)
             {
                 int n0 = j * interval, n1 = Math.Min(nt, n0 + interval);
+                float* Lap(int n) => Pointer(w.Laplacians[n - n0]);
                 // Recompute the interval from its checkpoint, in place as the forward does (the checkpoint is not needed
                 // again), keeping lap(u[n]) of every step for the gradient term.
-                fixed (float* previous = w.PreviousCheckpoints[j], current = w.CurrentCheckpoints[j])
+                float* a = Pointer(w.PreviousCheckpoints[j]), b = Pointer(w.CurrentCheckpoints[j]);
+                for (int n = n0; n < n1; n += 2)
                 {
-                    float* a = previous, b = current;
-                    for (int n = n0; n < n1; n++)
-                    {
-                        var box = geo.Box(n);
-                        if (geo.TouchesEdge(box)) WaveKernel.FillHalo(b, layout);
-                        fixed (float* lap = w.Laplacians[n - n0])
-                        {
-                            for (int r = box.R0; r <= box.R1; r++)
-                            {
-                                WaveKernel.StepRowKeepingLaplacian(a, b, lap, k, layout, r, box.C0, box.C1);
-                                if (illumination.Length > 0) WaveKernel.AccumulateSquares(w.Energy, lap, layout, r, box.C0, box.C1);
-                                if (r == sr) a[source] += scale * (float)wavelet[n];
-                            }
-                        }
-                        float* t = a; a = b; b = t;
-                    }
+                    bool pair = n + 1 < n1;
+                    var rows = new RecomputedRows(k, layout, sr, source, scale * (float)wavelet[n], pair ? scale * (float)wavelet[n + 1] : 0,
+                                                  Lap(n), pair ? Lap(n + 1) : null, energy);
+                    TwoStepSweep.Run(ref rows, a, b, geo, geo.Box(n), pair ? geo.Box(n + 1) : null);
+                    if (!pair) { float* t = a; a = b; b = t; }
                 }
 
-                // Adjoint steps n1-1 .. n0, each fused with its gradient term nu[n] lap(u[n]).
+                // Adjoint steps n1-1 .. n0, two per sweep, each fused with its gradient term nu[n] lap(u[n]).
                 Array.Clear(w.Sum);
-                for (int n = n1 - 1; n >= n0; n--)
+                for (int n = n1 - 1; n >= n0; n -= 2)
                 {
-                    var box = geo.Box(n);
-                    if (geo.TouchesEdge(box)) WaveKernel.FillHalo(nuCur, layout);
-                    fixed (float* lap = w.Laplacians[n - n0])
-                    {
-                        for (int r = box.R0; r <= box.R1; r++)
-                        {
-                            WaveKernel.StepRowAccumulating(nuNext, nuCur, lap, sum, k, layout, r, box.C0, box.C1);
-                            // The residuals enter at the receivers (after the step, as the source does in the forward).
-                            for (int q = geo.RowReceiverStart[r]; q < geo.RowReceiverStart[r + 1]; q++)
-                            {
-                                int g = geo.ReceiversByRow[q];
-                                int at = geo.Receivers[g], c = at - layout.Index(r, 0);
-                                if (c < box.C0 || c > box.C1) continue;
-                                float injected = recvAlpha[g] * residual[n * nrec + g];
-                                nuNext[at] += injected;
-                                sum[at] += injected * lap[at];
-                            }
-                        }
-                    }
-                    if (box.Contains(sr, geo.SourceColumn)) sourceSum += nuNext[source] * wavelet[n];
-                    float* t = nuNext; nuNext = nuCur; nuCur = t;
+                    bool pair = n - 1 >= n0;
+                    var rows = new AdjointRows(k, geo, recvAlpha, residual, n, Lap(n), pair ? Lap(n - 1) : null, sum);
+                    TwoStepSweep.Run(ref rows, nuNext, nuCur, geo, geo.Box(n), pair ? geo.Box(n - 1) : null);
+                    if (geo.Box(n).Contains(sr, geo.SourceColumn)) sourceSum += nuNext[source] * wavelet[n];
+                    if (pair && geo.Box(n - 1).Contains(sr, geo.SourceColumn)) sourceSum += nuCur[source] * wavelet[n - 1];
+                    if (!pair) { float* t = nuNext; nuNext = nuCur; nuCur = t; }
                 }
                 FoldIntoModel(w.Sum, gradient, layout, nz, nx, nbc);
                 if (illumination.Length > 0)
@@ -287,6 +267,44 @@ public sealed class MisfitGradient
         var src = acq.Sources[shot];
         gradient[src.Z * nx + src.X] += sourceSum * acq.Dx * acq.Dx;
         return misfit;
+    }
+
+    private static unsafe float* Pointer(float[] pinned) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+
+    /// <summary>A recomputed forward step of a row, keeping its Laplacian (and its square, for the illumination).</summary>
+    private readonly unsafe struct RecomputedRows(Coefficients k, FieldLayout layout, int sourceRow, int source, float first, float second,
+                                                  float* lapFirst, float* lapSecond, float* energy) : ISweepRow
+    {
+        public void Row(bool secondStep, float* next, float* cur, int r, in CellBox box)
+        {
+            float* lap = secondStep ? lapSecond : lapFirst;
+            WaveKernel.StepRowKeepingLaplacian(next, cur, lap, k, layout, r, box.C0, box.C1);
+            if (energy != null) WaveKernel.AccumulateSquares(energy, lap, layout, r, box.C0, box.C1);
+            if (r == sourceRow) next[source] += secondStep ? second : first;
+        }
+    }
+
+    /// <summary>An adjoint step of a row (steps n, then n - 1) fused with its gradient term, then the residuals injected at the row's receivers.</summary>
+    private readonly unsafe struct AdjointRows(Coefficients k, ShotGeometry geo, float[] receiverAlpha, float* residual, int step,
+                                               float* lapFirst, float* lapSecond, float* sum) : ISweepRow
+    {
+        public void Row(bool secondStep, float* next, float* cur, int r, in CellBox box)
+        {
+            var layout = geo.Layout;
+            float* lap = secondStep ? lapSecond : lapFirst;
+            int n = secondStep ? step - 1 : step, nrec = geo.Receivers.Length;
+            WaveKernel.StepRowAccumulating(next, cur, lap, sum, k, layout, r, box.C0, box.C1);
+            // The residuals enter at the receivers after the row's update, as the source does in the forward.
+            for (int q = geo.RowReceiverStart[r]; q < geo.RowReceiverStart[r + 1]; q++)
+            {
+                int g = geo.ReceiversByRow[q];
+                int at = geo.Receivers[g], c = at - layout.Index(r, 0);
+                if (c < box.C0 || c > box.C1) continue;
+                float injected = receiverAlpha[g] * residual[n * nrec + g];
+                next[at] += injected;
+                sum[at] += injected * lap[at];
+            }
+        }
     }
 
     // Adds every padded cell's sum to the model cell it replicates.
@@ -316,7 +334,8 @@ public sealed class MisfitGradient
         public ShotWork(AcquisitionOptions acq, int interval)
         {
             int length = FieldLength(acq), count = Checkpoints(acq.TimeSamples, interval);
-            float[] Field() => new float[length];
+            // Pinned: the kernels take their addresses for the whole shot.
+            float[] Field() => GC.AllocateArray<float>(length, pinned: true);
             Interval = interval;
             Old = Field(); Current = Field(); NuA = Field(); NuB = Field(); Sum = Field();
             PreviousCheckpoints = [.. Enumerable.Range(0, count).Select(_ => Field())];
@@ -333,7 +352,7 @@ public sealed class MisfitGradient
         public float[] Sum { get; }
 
         /// <summary>The illumination's running sum, allocated when first asked for.</summary>
-        public float[] Energy => field ??= new float[Sum.Length];
+        public float[] Energy => field ??= GC.AllocateArray<float>(Sum.Length, pinned: true);
         public float[][] PreviousCheckpoints { get; }
         public float[][] CurrentCheckpoints { get; }
         public float[][] Laplacians { get; }

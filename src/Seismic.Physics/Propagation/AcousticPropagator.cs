@@ -191,47 +191,13 @@ public sealed class AcousticPropagator
         fixed (float* bufA = old, bufB = current)
         {
             var k = new Coefficients(alphaRows, kappaCols, interior, kappaRows, acq.ModelDepth, acq.BoundaryCells, model.Nxp);
-            // Two steps per sweep over the rows (half the memory traffic): A holds p_{t-2} and receives p_t, B holds
-            // p_{t-1} and receives p_{t+1}. Row q of step t+1 needs rows q-2..q+2 of step t and only its own p_{t-1}, so it
-            // follows 2 rows behind; rows 0, 1, nzp-2, nzp-1 of step t+1 need the wrap of step t and come last.
             float* a = bufA, b = bufB;
             for (int it = 0; it < nt; it += 2)
             {
                 if (checkpoints is not null && it % interval == 0) checkpoints.Save(it, new ReadOnlySpan<float>(a, layout.Length), new ReadOnlySpan<float>(b, layout.Length));
                 bool pair = it + 1 < nt;
-                var t0 = geo.Box(it);
-                var t1 = pair ? geo.Box(it + 1) : default;
-                if (geo.TouchesEdge(t0)) WaveKernel.FillHalo(b, layout);
-                bool wrap1 = pair && geo.TouchesEdge(t1);
-                float src0 = scale * (float)_wavelet[it], src1 = pair ? scale * (float)_wavelet[it + 1] : 0;
-                for (int r = t0.R0; r <= t0.R1 + 2; r++)
-                {
-                    if (r <= t0.R1)
-                    {
-                        WaveKernel.StepRow(a, b, a, k, layout, r, t0.C0, t0.C1);
-                        if (r == sr) a[source] += src0;
-                        if (wrap1) WaveKernel.FillColumnHalo(a, layout, r);
-                    }
-                    int q = r - 2;
-                    if (pair && q >= 2 && q <= nzp - 3 && q >= t1.R0 && q <= t1.R1)
-                    {
-                        WaveKernel.StepRow(b, a, b, k, layout, q, t1.C0, t1.C1);
-                        if (q == sr) b[source] += src1;
-                    }
-                }
-                if (pair)
-                {
-                    // Rows of step t+1 not reached by the lagged sweep: those beyond step t's box (t+1's box is wider
-                    // while the source cone grows) and the four wrap rows.
-                    if (wrap1) WaveKernel.FillRowHalo(a, layout);
-                    for (int q = t1.R0; q <= t1.R1; q++)
-                    {
-                        bool done = q >= 2 && q <= nzp - 3 && q >= t0.R0 - 2 && q <= t0.R1;
-                        if (done) continue;
-                        WaveKernel.StepRow(b, a, b, k, layout, q, t1.C0, t1.C1);
-                        if (q == sr) b[source] += src1;
-                    }
-                }
+                var rows = new SourceRows(k, layout, sr, source, scale * (float)_wavelet[it], pair ? scale * (float)_wavelet[it + 1] : 0);
+                TwoStepSweep.Run(ref rows, a, b, geo, geo.Box(it), pair ? geo.Box(it + 1) : null);
                 var line0 = record.Slice(it * nrec, nrec);
                 for (int g = 0; g < nrec; g++) line0[g] = a[recvIndex[g]];
                 if (pair)
@@ -244,6 +210,16 @@ public sealed class AcousticPropagator
                     float* t = a; a = b; b = t;
                 }
             }
+        }
+    }
+
+    /// <summary>The forward step of a row, with the source added after its row's update.</summary>
+    private readonly unsafe struct SourceRows(Coefficients k, FieldLayout layout, int sourceRow, int source, float first, float second) : ISweepRow
+    {
+        public void Row(bool secondStep, float* next, float* cur, int r, in CellBox box)
+        {
+            WaveKernel.StepRow(next, cur, next, k, layout, r, box.C0, box.C1);
+            if (r == sourceRow) next[source] += secondStep ? second : first;
         }
     }
 

@@ -171,14 +171,11 @@ internal static unsafe class WaveKernel
     }
 
     /// <summary>Adds the squares of <paramref name="values"/> to <paramref name="sum"/> over one row's columns (the illumination).</summary>
-    public static void AccumulateSquares(float[] sum, float* values, in FieldLayout g, int r, int c0, int c1)
+    public static void AccumulateSquares(float* sum, float* values, in FieldLayout g, int r, int c0, int c1)
     {
         int at = g.Index(r, c0);
-        fixed (float* s = &sum[at])
-        {
-            float* v = values + at;
-            for (int i = 0; i <= c1 - c0; i++) s[i] = MathF.FusedMultiplyAdd(v[i], v[i], s[i]);
-        }
+        float* s = sum + at, v = values + at;
+        for (int i = 0; i <= c1 - c0; i++) s[i] = MathF.FusedMultiplyAdd(v[i], v[i], s[i]);
     }
 
     // The same arithmetic as Update256/RowScalar, split into the Laplacian and the update so that it can be kept.
