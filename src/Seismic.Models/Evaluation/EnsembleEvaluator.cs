@@ -181,7 +181,7 @@ public sealed class EnsembleEvaluator
                 Mean = MetricSummary.From(mean.Mean, metersPerUnit),
                 Median = MetricSummary.From(median.Mean, metersPerUnit),
                 SingleMember = MetricSummary.From(single.Mean, metersPerUnit),
-                LowestMisfitMember = physics is null ? null : MetricSummary.From(lowest.Mean, metersPerUnit),
+                LowestMisfitMember = physics is null ? null : MetricSummary.From(lowest.Mean, metersPerUnit) with { DataMisfit = lowestMisfit / done },
                 MeanStdMetersPerSecond = calibration.MeanStd * metersPerUnit,
                 WithinOneStd = calibration.WithinOneStd,
                 WithinTwoStd = calibration.WithinTwoStd,

@@ -42,6 +42,76 @@ public sealed class EvaluatorTests : IDisposable
         Assert.True(json.RootElement.GetProperty("prediction_native").GetProperty("ssim").GetDouble() <= 1);
     }
 
+    /// <summary>Hands the start back unchanged and records what it was given.</summary>
+    private sealed class IdentityRefiner(int length) : IModelRefiner
+    {
+        public List<(int Index, bool HasStd)> Calls { get; } = [];
+        public int ModelLength => length;
+
+        public void Refine(int index, ReadOnlySpan<float> normalisedStart, Span<float> refined, ReadOnlySpan<float> normalisedStd)
+        {
+            Calls.Add((index, !normalisedStd.IsEmpty));
+            normalisedStart.CopyTo(refined);
+        }
+    }
+
+    [Theory]
+    [InlineData(RefinementStart.Prediction)]
+    [InlineData(RefinementStart.Input)]
+    public void A_refiner_gets_every_sample_and_its_result_is_measured_beside_the_start(RefinementStart from)
+    {
+        var o = _data.Options();
+        using var model = BridgeModel.Create(o.Model, TorchSharp.torch.CPU, o.Seed);
+        using var val = SeismicDataset.Builder().FromDirectory(_data.Directory).Dataset("FlatVel_A").Split(DatasetSplit.Val).ImageSize(16).Build();
+        var refiner = new IdentityRefiner(70 * 70);
+        var batches = new List<PredictionBatch>();
+        var progress = new List<int>();
+        var options = new EvaluationOptions { Sampler = new() { Nfe = 1 }, BatchSize = 2, MaxSamples = 3, RefineFrom = from };
+        var report = new Evaluator(model, options).Evaluate(val, new DatasetMisfit(val), new SyncProgress(p => progress.Add(p.Done)), batches.Add, refiner);
+
+        Assert.Equal([(0, false), (1, false), (2, false)], refiner.Calls);
+        Assert.Equal([1, 2, 2, 3, 3], progress); // after every refined sample, and after every batch
+        var start = from == RefinementStart.Prediction ? report.PredictionNative : report.InputNative;
+        Assert.Equal(start.Mae, report.RefinedNative!.Mae, 6);
+        Assert.Equal(start.Ssim, report.RefinedNative.Ssim, 6);
+        Assert.Equal(start.DataMisfit!.Value, report.RefinedNative.DataMisfit!.Value, 6);
+        Assert.NotNull(report.Refined);
+        Assert.Equal(from == RefinementStart.Prediction ? "prediction" : "x1", report.RefinedFrom);
+        Assert.All(batches, b => Assert.Equal(b.Indices.Length * 70 * 70, b.RefinedNative!.Length));
+
+        using var json = JsonDocument.Parse(report.ToJson());
+        foreach (var block in new[] { "prediction", "refined", "refined_native" })
+            Assert.True(json.RootElement.GetProperty(block).GetProperty("data_misfit").GetDouble() > 0, block);
+    }
+
+    [Fact]
+    public void A_refiner_of_another_grid_is_refused_before_sampling()
+    {
+        var o = _data.Options();
+        using var model = BridgeModel.Create(o.Model, TorchSharp.torch.CPU, o.Seed);
+        using var val = SeismicDataset.Builder().FromDirectory(_data.Directory).Dataset("FlatVel_A").Split(DatasetSplit.Val).ImageSize(16).Build();
+        var e = Assert.Throws<ArgumentException>(() => new Evaluator(model).Evaluate(val, refiner: new IdentityRefiner(64 * 64)));
+        Assert.Contains("NativeSize", e.Message);
+    }
+
+    [Fact]
+    public void The_ensemble_evaluator_hands_the_ensemble_std_to_the_refiner()
+    {
+        var o = _data.Options();
+        using var model = BridgeModel.Create(o.Model, TorchSharp.torch.CPU, o.Seed);
+        using var val = SeismicDataset.Builder().FromDirectory(_data.Directory).Dataset("FlatVel_A").Split(DatasetSplit.Val).ImageSize(16).Build();
+        var refiner = new IdentityRefiner(70 * 70);
+        var report = new EnsembleEvaluator(model, new EvaluationOptions { Sampler = new() { Nfe = 2 }, BatchSize = 4, MaxSamples = 2 }, members: 2)
+            .Evaluate(val, refiner: refiner);
+        Assert.Equal([(0, true), (1, true)], refiner.Calls);
+        Assert.Equal(report.PredictionNative.Mae, report.RefinedNative!.Mae, 6);
+    }
+
+    private sealed class SyncProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => report(value);
+    }
+
     [Fact]
     public void Nfe_outside_the_interval_is_rejected()
     {
