@@ -44,6 +44,20 @@ internal static class CliRunner
         Assert.True(result.ExitCode == 0, $"seismic-i2sb {string.Join(' ', args)} failed:\n{result}");
         return result;
     }
+
+    /// <summary>
+    /// Synthesises a FlatVel_A set into <c>dir/flatvel</c> and trains the tiny model the verb tests share (i2sb_small_cond,
+    /// 16 px, 2 iterations) into <c>dir/results/tiny</c>; returns its checkpoint.
+    /// </summary>
+    public static string TrainTiny(TempDir dir, int train, int val, int perFile, int seed)
+    {
+        string data = dir["flatvel"], results = dir["results"];
+        Succeed("synthesize", "--family", "FlatVel_A", "--train", $"{train}", "--val", $"{val}", "--per-file", $"{perFile}", "--seed", $"{seed}", "--out", data);
+        Succeed("train", "--dataset-dir", data, "--dataset-name", "FlatVel_A", "--result-dir", results, "--name", "tiny",
+                "--gpu", "cpu", "--model", "i2sb_small_cond", "--image-size", "16", "--batch-size", "2", "--microbatch", "2",
+                "--num-itr", "2", "--interval", "100", "--corrupt", "blur-openfwi_benchmark", "--val-every", "1000", "--save-every", "1000");
+        return Path.Combine(results, "tiny", "latest.ckpt");
+    }
 }
 
 /// <summary>A temporary folder removed after the test.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Seismic.Models;
 using Seismic.Data.Npy;
+using Seismic.Physics.Inversion;
 using Seismic.Data.OpenFwi;
 using Seismic.Data.Transforms;
 using Seismic.Diffusion.Sampling;
@@ -73,6 +74,32 @@ internal static class SampleFromFiles
                 MapPanel.Velocity("prediction", ResultFigures.MetersPerSecond(prediction.AsSpan(i * vl, vl), s, transform.Info)),
             ]).SavePng(Path.Combine(outDir, "figures", $"sample{i}.png"));
         Console.WriteLine($"Sampled {n} velocity models (NFE {options.Nfe}) from {Path.GetFileName(x1Path)} + {Path.GetFileName(seismicPath)} -> {Path.Combine(outDir, "prediction.npy")} (m/s, ({n}, 1, {s}, {s}))");
+        if (parse.GetValue(SamplingOptions.Refine) > 0) Refine(parse, transform, n, velocity, seismic, metersPerSecond, outDir);
         return 0;
+    }
+
+    /// <summary>--refine N: full-waveform inversion of each prediction (or x1) against the given recorded data, at 70 x 70.</summary>
+    private static void Refine(ParseResult parse, SampleTransform transform, int n, float[] x1, float[] seismic, float[] prediction, string outDir)
+    {
+        var info = transform.Info;
+        int native = info.NGrid, cells = native * native, s = transform.ImageSize;
+        bool fromX1 = SamplingOptions.Evaluation(parse).RefineFrom == global::Seismic.Models.Evaluation.RefinementStart.Input;
+        var refiner = new WaveformRefiner(new RefinementOptions
+        {
+            Iterations = parse.GetValue(SamplingOptions.Refine), PriorWeight = parse.GetValue(SamplingOptions.RefinePrior),
+            MinVelocity = info.LabelMin, MaxVelocity = info.LabelMax,
+        });
+        var refined = new float[n * cells];
+        var start = new float[cells];
+        for (int i = 0; i < n; i++)
+        {
+            if (fromX1) x1.AsSpan(i * cells, cells).CopyTo(start);
+            else BilinearResize.Resize(prediction.AsSpan(i * s * s, s * s), 1, s, s, start, native, native);
+            var r = refiner.Refine(start, seismic.AsMemory(i * transform.RawSeismicLength, transform.RawSeismicLength));
+            r.Velocity.CopyTo(refined, i * cells);
+            Console.WriteLine($"  sample {i}: data misfit {r.RelativeMisfit[0]:F4} -> {r.RelativeMisfit[^1]:F4} in {r.Seconds:F1} s ({r.Evaluations} evaluations)");
+        }
+        NpyWriter.Write(Path.Combine(outDir, "prediction_refined.npy"), refined, [n, 1, native, native]);
+        Console.WriteLine($"Refined {n} models from {(fromX1 ? "x1" : "the predictions")} -> {Path.Combine(outDir, "prediction_refined.npy")} (m/s, ({n}, 1, {native}, {native}))");
     }
 }

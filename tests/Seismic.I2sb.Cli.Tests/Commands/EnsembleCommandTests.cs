@@ -11,12 +11,7 @@ public sealed class EnsembleCommandTests
     public void Sample_and_evaluate_an_ensemble_with_physics_selection()
     {
         using var dir = new TempDir();
-        string data = dir["flatvel"], results = dir["results"];
-        CliRunner.Succeed("synthesize", "--family", "FlatVel_A", "--train", "4", "--val", "3", "--per-file", "4", "--seed", "3", "--out", data);
-        CliRunner.Succeed("train", "--dataset-dir", data, "--dataset-name", "FlatVel_A", "--result-dir", results, "--name", "tiny",
-                          "--gpu", "cpu", "--model", "i2sb_small_cond", "--image-size", "16", "--batch-size", "2", "--microbatch", "2",
-                          "--num-itr", "2", "--interval", "100", "--corrupt", "blur-openfwi_benchmark", "--val-every", "1000", "--save-every", "1000");
-        var ckpt = Path.Combine(results, "tiny", "latest.ckpt");
+        var ckpt = CliRunner.TrainTiny(dir, train: 4, val: 3, perFile: 4, seed: 3);
         string[] common = ["--ckpt", ckpt, "--gpu", "cpu", "--nfe", "3", "--seed", "5", "--batch-size", "4"];
 
         // K = 1 is today's sample, bit for bit.

@@ -11,12 +11,8 @@ public sealed class RefineCommandTests
     public void Evaluate_and_sample_refine_predictions_and_x1_against_the_recorded_data()
     {
         using var dir = new TempDir();
-        string data = dir["flatvel"], results = dir["results"];
-        CliRunner.Succeed("synthesize", "--family", "FlatVel_A", "--train", "2", "--val", "2", "--per-file", "2", "--seed", "4", "--out", data);
-        CliRunner.Succeed("train", "--dataset-dir", data, "--dataset-name", "FlatVel_A", "--result-dir", results, "--name", "tiny",
-                          "--gpu", "cpu", "--model", "i2sb_small_cond", "--image-size", "16", "--batch-size", "2", "--microbatch", "2",
-                          "--num-itr", "2", "--interval", "100", "--corrupt", "blur-openfwi_benchmark", "--val-every", "1000", "--save-every", "1000");
-        string[] common = ["--ckpt", Path.Combine(results, "tiny", "latest.ckpt"), "--gpu", "cpu", "--nfe", "1", "--max-samples", "1", "--refine", "2"];
+        var ckpt = CliRunner.TrainTiny(dir, train: 2, val: 2, perFile: 2, seed: 4);
+        string[] common = ["--ckpt", ckpt, "--gpu", "cpu", "--nfe", "1", "--max-samples", "1", "--refine", "2"];
 
         var run = CliRunner.Succeed(["evaluate", .. common, "--out-dir", dir["eval"], "--figures", "1"]);
         Assert.Contains("refined from prediction (2 iterations)", run.Out);
@@ -46,6 +42,12 @@ public sealed class RefineCommandTests
         var refined = NpyFile.ReadAllFloat32(dir["sample/prediction_refined.npy"], out var shape);
         Assert.Equal([1, 1, 70, 70], shape);
         Assert.All(refined, v => Assert.InRange(v, 1500f, 4500f)); // m/s, within the dataset's bounds
+
+        // The user's own files: the recorded data decide, whatever the model predicts.
+        string model = Directory.GetFiles(dir["flatvel/val/model"])[0], data = Directory.GetFiles(dir["flatvel/val/data"])[0];
+        var own = CliRunner.Succeed(["sample", .. common, "--x1", model, "--seismic", data, "--out-dir", dir["own"], "--figures", "0"]);
+        Assert.Contains("sample 0: data misfit", own.Out);
+        Assert.Equal([2, 1, 70, 70], NpyFile.ReadHeader(dir["own/prediction_refined.npy"]).Shape);
 
         var bad = CliRunner.Run(["evaluate", .. common, "--out-dir", dir["bad"], "--refine-from", "truth"]);
         Assert.Equal(2, bad.ExitCode);
