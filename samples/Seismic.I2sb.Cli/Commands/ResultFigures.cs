@@ -50,9 +50,9 @@ internal static class ResultFigures
         var r = MetersPerSecond(refinedNative, nativeSize, info);
         SeismicFigures.Maps(
         [
-            MapPanel.Velocity("truth", t), MapPanel.Velocity("smoothed input x1", Native(x1)),
-            MapPanel.Velocity("prediction", p), MapPanel.Velocity("refined (FWI)", r),
+            MapPanel.Velocity("truth", t), MapPanel.Velocity("prediction", p), MapPanel.Velocity("refined (FWI)", r),
+            MapPanel.Velocity("smoothed input x1", Native(x1)),
             MapPanel.Error("error (prediction - truth)", p.Minus(t)), MapPanel.Error("error (refined - truth)", r.Minus(t)),
-        ], MapFigureOptions.Default with { Columns = 4 }).SavePng(path);
+        ], MapFigureOptions.Default with { Columns = 3 }).SavePng(path);
     }
 }
