@@ -43,6 +43,12 @@ public sealed class RefineCommandTests
         Assert.Equal([1, 1, 70, 70], shape);
         Assert.All(refined, v => Assert.InRange(v, 1500f, 4500f)); // m/s, within the dataset's bounds
 
+        // An ensemble: its selected prediction is refined with the members' spread weighting the prior.
+        var ensemble = CliRunner.Succeed(["sample", "--ckpt", ckpt, "--gpu", "cpu", "--nfe", "2", "--max-samples", "1", "--refine", "2",
+                                          "--out-dir", dir["ens"], "--figures", "0", "--ensemble", "2", "--refine-prior", "1"]);
+        Assert.Contains("refined from prediction", ensemble.Out);
+        Assert.Equal([1, 1, 70, 70], NpyFile.ReadHeader(dir["ens/prediction_refined.npy"]).Shape);
+
         // The user's own files: the recorded data decide, whatever the model predicts.
         string model = Directory.GetFiles(dir["flatvel/val/model"])[0], data = Directory.GetFiles(dir["flatvel/val/data"])[0];
         var own = CliRunner.Succeed(["sample", .. common, "--x1", model, "--seismic", data, "--out-dir", dir["own"], "--figures", "0"]);
