@@ -182,8 +182,8 @@ internal static class QuickstartCommand
         var rows = new List<(string, MetricSummary, MetricSummary)> { ("input x1", r.Input, r.InputNative), ("prediction", r.Prediction, r.PredictionNative) };
         if (refined is { Refined: { } f, RefinedNative: { } fn })
         {
-            rows.Add(($"prediction, first {refined.Samples}", refined.Prediction, refined.PredictionNative));
-            rows.Add(($"refined, first {refined.Samples}", f, fn));
+            rows.Add(($"first {refined.Samples}: prediction", refined.Prediction, refined.PredictionNative));
+            rows.Add(($"first {refined.Samples}: refined", f, fn));
         }
         foreach (var (name, s, n) in rows)
             table.AddRow(name, F(s.Mae), s.MaeMetersPerSecond.ToString("F1", CultureInfo.InvariantCulture), F(s.Ssim),
