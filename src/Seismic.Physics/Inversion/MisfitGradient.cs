@@ -40,7 +40,7 @@ public sealed class MisfitGradient
         // forward advances two steps per sweep.
         CheckpointInterval = Math.Max(2, 2 * (int)Math.Round(Math.Sqrt(2.0 * acq.TimeSamples) / 2));
         int fields = 2 + 2 * Checkpoints(acq.TimeSamples, CheckpointInterval) + CheckpointInterval + 3;
-        BytesPerThread = (long)fields * FieldLength(acq) * sizeof(float) + (long)acq.TimeSamples * acq.ReceiverCount * sizeof(float);
+        BytesPerThread = (long)fields * FieldLayout.Of(acq).Length * sizeof(float) + (long)acq.TimeSamples * acq.ReceiverCount * sizeof(float);
     }
 
     /// <summary>The acquisition modelled.</summary>
@@ -52,7 +52,10 @@ public sealed class MisfitGradient
     /// <summary>Time steps between two stored forward wavefield pairs.</summary>
     public int CheckpointInterval { get; }
 
-    /// <summary>Working memory per thread in bytes (each thread keeps its own; they are reused between calls).</summary>
+    /// <summary>
+    /// Working memory per thread in bytes (each thread keeps its own; they are reused between calls); asking for the
+    /// illumination adds one wavefield.
+    /// </summary>
     public long BytesPerThread { get; }
 
     /// <summary>Evaluates the misfit of <paramref name="velocity"/> against <paramref name="observed"/> and its gradient.</summary>
@@ -187,8 +190,8 @@ public sealed class MisfitGradient
 
     /// <summary>
     /// One shot: forward with checkpoints, residuals, then for each checkpoint interval from the last: recompute its
-    /// wavefields, step the adjoint back through it and accumulate <c>nu lap(u)</c>. Adds to
-    /// sums to <paramref name="gradient"/> whose <c>2 sum / v</c> is dJ/dv (the source term is scaled to match). Returns the shot's part of J.
+    /// wavefields, step the adjoint back through it and accumulate <c>nu lap(u)</c>. Adds to <paramref name="gradient"/> sums
+    /// whose <c>2 sum / v</c> is dJ/dv (the source term is scaled to match). Returns the shot's part of J.
     /// </summary>
     /// <remarks>
     /// The discrete adjoint. The forward is <c>u[n+1] = (2 - kappa) u[n] - (1 - kappa) u[n-1] + alpha L u[n] + s[n]</c>,
@@ -324,16 +327,13 @@ public sealed class MisfitGradient
 
     private static int Checkpoints(int nt, int interval) => (nt + interval - 1) / interval;
 
-    private static int FieldLength(AcquisitionOptions acq) =>
-        new FieldLayout(acq.ModelDepth + 2 * acq.BoundaryCells, acq.ModelWidth + 2 * acq.BoundaryCells).Length;
-
     /// <summary>One thread's buffers: the forward's two fields, the checkpoints, the Laplacians of one recomputed interval,
     /// the adjoint's two fields, the gradient's running sum, and the shot's record (then its residuals).</summary>
     private sealed class ShotWork : IWavefieldCheckpoints
     {
         public ShotWork(AcquisitionOptions acq, int interval)
         {
-            int length = FieldLength(acq), count = Checkpoints(acq.TimeSamples, interval);
+            int length = FieldLayout.Of(acq).Length, count = Checkpoints(acq.TimeSamples, interval);
             // Pinned: the kernels take their addresses for the whole shot.
             float[] Field() => GC.AllocateArray<float>(length, pinned: true);
             Interval = interval;

@@ -229,7 +229,7 @@ public sealed class AcousticPropagator
     private sealed class Workspace(AcquisitionOptions acq)
     {
         private static int Length(AcquisitionOptions acq) =>
-            new FieldLayout(acq.ModelDepth + 2 * acq.BoundaryCells, acq.ModelWidth + 2 * acq.BoundaryCells).Length;
+            FieldLayout.Of(acq).Length;
 
         public float[] Old { get; } = new float[Length(acq)];
         public float[] Current { get; } = new float[Length(acq)];

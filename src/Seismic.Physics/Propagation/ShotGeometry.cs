@@ -14,7 +14,7 @@ internal sealed class ShotGeometry
     public ShotGeometry(AcquisitionOptions acq, int shot, bool skipUnreachedCells)
     {
         int nbc = acq.BoundaryCells;
-        Layout = new FieldLayout(acq.ModelDepth + 2 * nbc, acq.ModelWidth + 2 * nbc);
+        Layout = FieldLayout.Of(acq);
         TimeSteps = acq.TimeSamples;
         SourceRow = acq.Sources[shot].Z + nbc;
         SourceColumn = acq.Sources[shot].X + nbc;

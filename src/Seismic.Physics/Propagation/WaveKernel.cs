@@ -24,6 +24,10 @@ internal readonly struct FieldLayout(int nzp, int nxp)
 
     public int Length => (Nzp + 2 * Halo) * Stride + Slack;
 
+    /// <summary>The layout of <paramref name="acq"/>'s padded grid (the model plus the sponge on every side).</summary>
+    public static FieldLayout Of(Acquisition.AcquisitionOptions acq) =>
+        new(acq.ModelDepth + 2 * acq.BoundaryCells, acq.ModelWidth + 2 * acq.BoundaryCells);
+
     public int Index(int r, int c) => (r + Halo) * Stride + c + Halo;
 }
 
@@ -178,7 +182,8 @@ internal static unsafe class WaveKernel
         for (int i = 0; i <= c1 - c0; i++) s[i] = MathF.FusedMultiplyAdd(v[i], v[i], s[i]);
     }
 
-    // The same arithmetic as Update256/RowScalar, split into the Laplacian and the update so that it can be kept.
+    // The scheme's arithmetic in two parts, the Laplacian and the update, so that the Laplacian can be kept or reused:
+    // the 256-bit and scalar steps, the recomputation and the adjoint all go through them.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Laplacian256(float* c, int stride)
     {
@@ -250,29 +255,12 @@ internal static unsafe class WaveKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Update256(float* previous, float* c, float* alpha, float* kappaCols, float* interior, Vector256<float> kappaRow, int stride)
-    {
-        var kappa = Vector256.FusedMultiplyAdd(Vector256.Load(interior), kappaRow, Vector256.Load(kappaCols));
-        var p = Vector256.Load(c);
-        var s1 = (Vector256.Load(c - 1) + Vector256.Load(c + 1)) + (Vector256.Load(c - stride) + Vector256.Load(c + stride));
-        var s2 = (Vector256.Load(c - 2) + Vector256.Load(c + 2)) + (Vector256.Load(c - 2 * stride) + Vector256.Load(c + 2 * stride));
-        var lap = Vector256.FusedMultiplyAdd(s1, Vector256.Create(C1), Vector256.FusedMultiplyAdd(s2, Vector256.Create(C2), p * Vector256.Create(-5f)));
-        var old = Vector256.Load(previous);
-        return Vector256.FusedMultiplyAdd(Vector256.Load(alpha), lap, Vector256.FusedMultiplyAdd(kappa, old - p, (p + p) - old));
-    }
+    private static Vector256<float> Update256(float* previous, float* c, float* alpha, float* kappaCols, float* interior, Vector256<float> kappaRow, int stride) =>
+        Combine256(previous, c, Laplacian256(c, stride), alpha, kappaCols, interior, kappaRow);
 
     private static void RowScalar(float* next, float* cur, float* previous, float* alpha, float* kappaCols, float* interior, float kappaRow, int stride, int width)
     {
         for (int i = 0; i < width; i++)
-        {
-            float* c = cur + i;
-            float kappa = MathF.FusedMultiplyAdd(interior[i], kappaRow, kappaCols[i]);
-            float p = *c;
-            float s1 = (c[-1] + c[1]) + (c[-stride] + c[stride]);
-            float s2 = (c[-2] + c[2]) + (c[-2 * stride] + c[2 * stride]);
-            float lap = MathF.FusedMultiplyAdd(s1, C1, MathF.FusedMultiplyAdd(s2, C2, p * -5f));
-            float old = previous[i];
-            next[i] = MathF.FusedMultiplyAdd(alpha[i], lap, MathF.FusedMultiplyAdd(kappa, old - p, (p + p) - old));
-        }
+            next[i] = CombineScalar(previous[i], cur[i], LaplacianScalar(cur + i, stride), alpha[i], MathF.FusedMultiplyAdd(interior[i], kappaRow, kappaCols[i]));
     }
 }
