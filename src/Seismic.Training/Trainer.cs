@@ -55,7 +55,8 @@ public sealed class Trainer : IDisposable
     private readonly RunLock? _runLock;
 
     internal Trainer(TrainingOptions options, BridgeModel model, SeismicDataset train, SeismicDataset? val,
-                     ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets, RunLock? runLock, IProcessGroup group)
+                     ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets, RunLock? runLock, IProcessGroup group,
+                     IBucketCollectives? collectives)
     {
         _group = group;
         _runLock = runLock;
@@ -81,7 +82,7 @@ public sealed class Trainer : IDisposable
         {
             // Rank 0's initial weights everywhere (they are equal already when every rank used the same seed), and the
             // EMA restarted from them.
-            _reducer = new GradientReducer(model.Network, group);
+            _reducer = new GradientReducer(model.Network, collectives ?? new HostBucketCollectives(group));
             _reducer.BroadcastParameters(root: 0);
             model.Ema.Reset();
         }
@@ -179,6 +180,8 @@ public sealed class Trainer : IDisposable
         if (_val is not null && schedule.ValBatches > 0 && lastValidation?.Iteration != Iteration && Iteration > 0
             && stop != TrainingStopReason.Cancelled)
             lastValidation = Validate();
+        // No rank returns before rank 0's final checkpoint is on disk: a job script may read it as soon as mpirun exits.
+        _group.Barrier();
         _logger.LogInformation("Training stopped ({Reason}) after {Iterations} iterations in {Elapsed}", stop, Iteration, clock.Elapsed);
         return new TrainingResult(Iteration, stop, _losses.ToArray(), checkpoint, lastValidation, clock.Elapsed);
     }
@@ -199,7 +202,10 @@ public sealed class Trainer : IDisposable
         {
             using var scope = NewDisposeScope();
             // Each global microbatch draws from its own stream, so the draws do not depend on how many processes share the batch.
-            _generator.manual_seed(_options.Seed.Derive((ulong)Iteration, (ulong)microbatch).ToInt64());
+            // Dropout inside the network draws from torch's global generator: seeded per microbatch too (stream 1 of it).
+            var draws = _options.Seed.Derive((ulong)Iteration, (ulong)microbatch);
+            _generator.manual_seed(draws.ToInt64());
+            manual_seed(draws.Derive(1).ToInt64());
             var (x0, cond) = LoadMicrobatch(indices, epoch);
             lossSum += Backward(Draw(x0, cond));
         }
@@ -211,6 +217,7 @@ public sealed class Trainer : IDisposable
             lossSum = total[0];
             _reducer!.AllReduceGradients();
             _communication.Stop();
+            if (_options.Optimization.GradientReduction == GradientReduction.Mean) ScaleGradients(1.0 / _group.Size);
         }
         double mean = lossSum / _microbatches;
         if (!double.IsFinite(mean))
@@ -227,6 +234,12 @@ public sealed class Trainer : IDisposable
         _losses.Add(mean);
         if (_options.Optimization is { LrGamma: < 1 } o && Iteration % o.LrStep == 0) SetLearningRate(_learningRate * o.LrGamma);
         return mean;
+    }
+
+    private void ScaleGradients(double factor)
+    {
+        using var _ = no_grad();
+        foreach (var p in Model.Network.parameters()) p.grad?.mul_(factor);
     }
 
     /// <summary>The most urgent stop request of any rank (the request itself in a single process).</summary>
@@ -297,18 +310,22 @@ public sealed class Trainer : IDisposable
             Sampler = new() { Nfe = 1, GuidanceScale = schedule.ValGuidance },
             BatchSize = schedule.ValBatchSize,
             MaxSamples = schedule.ValBatches * schedule.ValBatchSize,
-            Seed = _options.Seed.Value + 7919 + (ulong)_group.Rank,
+            // Batch k draws from (seed, k) on whichever rank samples it: the metrics do not depend on the number of ranks.
+            Seed = new Seed(_options.Seed.Value + 7919),
+            SeedPerBatch = true,
             NativeSize = _val.Info.NGrid,
-            Shard = (_group.Rank, _group.Size), // each rank samples its share; the metrics are combined below
+            Shard = (_group.Rank, _group.Size), // each rank samples its share of the batches; the metrics are combined below
         };
         VelocityExample? example = null;
-        var report = new Evaluator(Model, evaluation).Evaluate(_val, onBatch: b =>
+        // A rank whose share is empty (fewer validation batches than ranks) still takes part in the all-reduce below.
+        int batches = (Math.Min(_val.Count, evaluation.MaxSamples.Value) + evaluation.BatchSize - 1) / evaluation.BatchSize;
+        var report = _group.Rank >= batches ? null : new Evaluator(Model, evaluation).Evaluate(_val, onBatch: b =>
         {
             int n = b.Size * b.Size;
             example ??= new VelocityExample(b.Size, b.Truth[..n], b.Input[..n], b.Prediction[..n]);
         });
         // Means weighted by each rank's sample count.
-        Span<double> sums =
+        Span<double> sums = report is null ? stackalloc double[7] :
         [
             report.Prediction.Mae * report.Samples, report.Prediction.Mse * report.Samples, report.Prediction.Ssim * report.Samples,
             report.Input.Mae * report.Samples, report.Input.Mse * report.Samples, report.Input.Ssim * report.Samples, report.Samples,

@@ -31,6 +31,7 @@ public sealed class TrainerBuilder
     private SeismicDataset? _val;
     private bool _withValidation = true;
     private IProcessGroup _group = SingleProcessGroup.Instance;
+    private IBucketCollectives? _collectives;
 
     /// <summary>The run's options (the reference's defaults when not called).</summary>
     public TrainerBuilder Options(TrainingOptions options)
@@ -69,13 +70,21 @@ public sealed class TrainerBuilder
     }
 
     /// <summary>
-    /// Trains data-parallel over <paramref name="group"/> (e.g. <c>ProcessGroups.Create(DistributedMode.Auto)</c> under <c>mpirun</c>);
+    /// Trains data-parallel over <paramref name="group"/> (e.g. <c>ProcessGroups.Create()</c> under <c>mpirun</c>);
     /// every rank builds its trainer with the same options. The group stays the caller's to dispose. The default is a
-    /// single process.
+    /// single process. Run the trainer inside <see cref="ProcessGroupExtensions.RunOrAbort"/> so that a failure on one
+    /// rank ends the job instead of hanging it.
     /// </summary>
-    public TrainerBuilder ProcessGroup(IProcessGroup group)
+    /// <param name="group">The job.</param>
+    /// <param name="collectives">How gradient buckets are exchanged (e.g. an NCCL implementation keeping them on the GPU);
+    /// null exchanges them through host memory over <paramref name="group"/> (<see cref="HostBucketCollectives"/>).</param>
+    /// <exception cref="ArgumentException"><paramref name="collectives"/> exchanges over another group.</exception>
+    public TrainerBuilder ProcessGroup(IProcessGroup group, IBucketCollectives? collectives = null)
     {
-        _group = group ?? throw new ArgumentNullException(nameof(group));
+        ArgumentNullException.ThrowIfNull(group);
+        if (collectives is not null && !ReferenceEquals(collectives.Group, group))
+            throw new ArgumentException("The bucket collectives must exchange over the trainer's process group", nameof(collectives));
+        (_group, _collectives) = (group, collectives);
         return this;
     }
 
@@ -130,7 +139,7 @@ public sealed class TrainerBuilder
             var model = BridgeModel.CreateValidated(o.Model, device, o.Seed, o.Optimization.EmaDecay);
             opened.Add(model);
             var trainer = new Trainer(o, model, train, _withValidation ? val : null, _logger, _progress, ownsDatasets,
-                                      opened.OfType<RunLock>().FirstOrDefault(), _group);
+                                      opened.OfType<RunLock>().FirstOrDefault(), _group, _collectives);
             opened = [trainer]; // from here the trainer owns the lock, the model and the datasets it was given to own
             if (o.ResumeFrom is { } ckpt) trainer.LoadCheckpoint(ckpt);
             return trainer;

@@ -176,6 +176,12 @@ public sealed record OptimizationOptions
     /// <summary>Shot/trace dropout augmentation of the condition (the reference's README state). The default value is true.</summary>
     public bool ShotTraceDropout { get; init; } = true;
 
+    /// <summary>
+    /// How the gradients of several processes combine (<c>--grad-reduce</c>; docs/distributed.md, "Sum or mean"). The default
+    /// value is <see cref="Training.GradientReduction.Sum"/>: the gradient of the whole batch, whatever the number of processes.
+    /// </summary>
+    public GradientReduction GradientReduction { get; init; } = GradientReduction.Sum;
+
     /// <summary>Checks the settings for models of <paramref name="imageSize"/> pixels.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names it (<c>Optimization.Microbatch</c>, ...).</exception>
     public void Validate(int imageSize)
@@ -193,7 +199,24 @@ public sealed record OptimizationOptions
         Require(ClipGradNorm is null || (ClipGradNorm > 0 && double.IsFinite(ClipGradNorm.Value)), $"ClipGradNorm must be positive and finite, got {ClipGradNorm}");
         Require(EmaDecay is >= 0 and < 1, $"EmaDecay must be in [0, 1), got {EmaDecay}");
         Require(DropCond is >= 0 and <= 1, $"DropCond must be in [0, 1], got {DropCond}");
+        Require(Enum.IsDefined(GradientReduction), $"GradientReduction {GradientReduction} is not defined");
     }
+}
+
+/// <summary>How a data-parallel run combines the gradients of its processes (<see cref="OptimizationOptions.GradientReduction"/>).</summary>
+public enum GradientReduction
+{
+    /// <summary>
+    /// The sum over processes: each iteration's gradient is the sum over all BatchSize/Microbatch microbatches, exactly as in
+    /// one process, so results do not depend on the number of processes (<c>--grad-reduce sum</c>).
+    /// </summary>
+    Sum,
+
+    /// <summary>
+    /// The mean over N processes, as PyTorch DDP (and so the original's multi-GPU runs) computes it: the sum divided by N
+    /// (<c>--grad-reduce mean</c>). Reproduces an N-GPU run of the original with its own <c>--clip-grad-norm</c>.
+    /// </summary>
+    Mean,
 }
 
 /// <summary>Where a run's output goes to: its log writer.</summary>

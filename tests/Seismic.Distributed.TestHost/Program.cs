@@ -1,15 +1,22 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Seismic.Diffusion;
+using Seismic.Diffusion.Corruption;
+using Seismic.Models;
+using Seismic.Training;
 using Seismic.Training.Distributed;
 using TorchSharp;
 using static TorchSharp.torch;
 
 // One rank of a distributed test: `mpirun -np N dotnet Seismic.Distributed.TestHost.dll <scenario> [args]`.
-// Every rank prints "<scenario> OK rank r/n" when its checks pass; a failed check throws (exit code 1).
+// Every rank prints "<scenario> OK rank r/n" when its checks pass. A failed check throws; RunOrAbort then prints
+// "error: rank r of n: ..." and aborts the whole job with exit code 1, as an application should.
 var scenario = args.FirstOrDefault() ?? "";
-using var group = ProcessGroups.Create(DistributedMode.Mpi);
-try
+// "timeout" runs with a 3 s collective timeout, so that its test takes seconds.
+var timeout = scenario == "timeout" ? TimeSpan.FromSeconds(3) : ProcessGroupOptions.DefaultCollectiveTimeout;
+using var group = ProcessGroups.Create(new ProcessGroupOptions { Mode = DistributedMode.Mpi, CollectiveTimeout = timeout });
+return group.RunOrAbort(() =>
 {
     switch (scenario)
     {
@@ -17,17 +24,15 @@ try
         case "broadcast": Scenarios.Broadcast(group); break;
         case "reducer": Scenarios.Reducer(group); break;
         case "die": Scenarios.Die(group, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3); break;
+        case "fail": Scenarios.Fail(group); break;
+        case "timeout": Scenarios.Timeout(group); break;
+        case "train-fail": Scenarios.TrainFail(group, args[1], args[2]); break;
         case "bench": Scenarios.Bench(group, args.Skip(1).ToArray()); break;
-        default: Console.Error.WriteLine("usage: Seismic.Distributed.TestHost allreduce|broadcast|reducer|die|bench"); return 2;
+        default: Console.Error.WriteLine("usage: Seismic.Distributed.TestHost allreduce|broadcast|reducer|die|fail|timeout|train-fail|bench"); return 2;
     }
     Console.WriteLine($"{scenario} OK rank {group.Rank}/{group.Size} ({group.Backend}, local {group.LocalRank}/{group.LocalSize})");
     return 0;
-}
-catch (Exception e)
-{
-    Console.Error.WriteLine($"rank {group.Rank}: {e.GetType().Name}: {e.Message}");
-    return 1;
-}
+});
 
 internal static class Scenarios
 {
@@ -138,6 +143,56 @@ internal static class Scenarios
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < TimeSpan.FromSeconds(120)) g.AllReduceSum(values); // must be stopped by MPI, not by this loop
         throw new TimeoutException("rank " + g.Rank + " was not stopped within 120 s after rank 1 died");
+    }
+
+    /// <summary>Rank 1 throws while the others wait for it in an all-reduce: RunOrAbort must end the job.</summary>
+    public static void Fail(IProcessGroup g)
+    {
+        g.Barrier();
+        if (g.Rank == 1) throw new InvalidDataException("injected failure on rank 1");
+        var values = new float[16];
+        g.AllReduceSum(values);
+        throw new TimeoutException("rank " + g.Rank + " left the all-reduce although rank 1 failed");
+    }
+
+    /// <summary>Rank 1 sleeps past the 3 s collective timeout before joining a barrier: the others' watchdog must abort the job.</summary>
+    public static void Timeout(IProcessGroup g)
+    {
+        if (g.Rank == 1) Thread.Sleep(TimeSpan.FromSeconds(120));
+        g.Barrier();
+        throw new TimeoutException("rank " + g.Rank + " passed the barrier: the watchdog did not abort the job");
+    }
+
+    /// <summary>
+    /// A tiny data-parallel training run in which rank 1 fails after its second iteration (an exception from its
+    /// iteration callback) while rank 0 goes on into the third iteration's collectives: the job must end, not hang.
+    /// </summary>
+    public static void TrainFail(IProcessGroup g, string dataset, string results)
+    {
+        set_num_threads(1);
+        var options = new TrainingOptions
+        {
+            Data = new DataOptions { DatasetDir = dataset },
+            Model = new ModelSpec
+            {
+                Network = AdmUNetOptions.I2sbSmallCond with { ModelChannels = 16, ChannelMult = [1, 2], AttentionResolutions = [], GroupNormGroups = 8, NumHeads = 2 },
+                Bridge = new BridgeOptions { Interval = 100 },
+                Corruption = CorruptionPreset.OpenFwiBenchmarkA,
+                ImageSize = 16,
+            },
+            Optimization = new OptimizationOptions { BatchSize = 4, Microbatch = 2, NumIterations = 1000, LearningRate = 1e-3 },
+            Schedule = new ScheduleOptions { SaveEvery = 1000, ValidateEvery = 1000, ValBatches = 0 },
+            ResultDir = results,
+            Name = "train-fail",
+            Device = "cpu",
+        };
+        using var trainer = Trainer.CreateBuilder().Options(options).ProcessGroup(g).Build();
+        trainer.IterationCompleted += p =>
+        {
+            if (g.Rank == 1 && p.Iteration == 2) throw new InvalidOperationException("injected failure on rank 1 after iteration 2");
+        };
+        trainer.Run();
+        throw new TimeoutException("rank " + g.Rank + " finished 1000 iterations although rank 1 failed");
     }
 
     /// <summary>

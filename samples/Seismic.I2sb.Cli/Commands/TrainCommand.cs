@@ -58,6 +58,10 @@ internal static class TrainCommand
     internal static readonly Option<int> NodeRank = new("--node-rank") { Description = "This node's rank (not needed under mpirun: MPI knows it; checked when given).", DefaultValueFactory = _ => 0 };
     internal static readonly Option<string> MasterAddress = new("--master-address") { Description = "Accepted for the reference's scripts; not needed under mpirun.", DefaultValueFactory = _ => "localhost" };
     internal static readonly Option<int> NGpuPerNode = new("--n-gpu-per-node") { Description = "Processes per node (checked against mpirun's); each takes GPU cuda:(local rank).", DefaultValueFactory = _ => 1 };
+    internal static readonly Option<string> GradReduce = new("--grad-reduce") { Description = "How the gradients of several processes combine: sum (the whole batch's gradient, the same for any number of processes) or mean (divided by the number of processes, as the original's DDP runs).", DefaultValueFactory = _ => "sum" };
+    internal static readonly Option<double> CollectiveTimeout = new("--collective-timeout") { Description = "Minutes a process may wait for the others in one collective before the whole job is aborted.", DefaultValueFactory = _ => ProcessGroupOptions.DefaultCollectiveTimeout.TotalMinutes };
+    internal static readonly Option<double> Dropout = new("--dropout") { Description = "Dropout probability inside the U-Net's residual blocks.", DefaultValueFactory = _ => Spec.Network.Dropout };
+    internal static readonly Option<int> ValBatchSize = new("--val-batch-size") { Description = "Samples per validation batch.", DefaultValueFactory = _ => Schedule.ValBatchSize };
     internal static readonly Option<string> Distributed = new("--distributed") { Description = "auto: MPI when started by mpirun/mpiexec/srun, else one process; single; mpi (fail unless MPI loads).", DefaultValueFactory = _ => "auto" };
 
     // What a user needs on top.
@@ -79,6 +83,7 @@ internal static class TrainCommand
         ["ValidateEvery"] = "--val-every", ["ResumeFrom"] = "--ckpt", ["Device"] = "--gpu", ["Dataset"] = "--dataset-name",
         ["ShotTraceDropout"] = "--no-shot-trace-dropout", ["RunDir"] = "--result-dir/--name", ["Network"] = "--model",
         ["Corruption"] = "--corrupt", ["Parameterization"] = "--pred-x0", ["ValGuidance"] = "--guidance",
+        ["GradientReduction"] = "--grad-reduce", ["CollectiveTimeout"] = "--collective-timeout",
     };
 
     public static Command Create()
@@ -88,38 +93,47 @@ internal static class TrainCommand
         command.SetAction(parse => CliAction.Run(parse, () =>
         {
             var options = Bind(parse);
-            using var group = ProcessGroups.Create(Mode(parse));
-            CheckLaunch(parse, group);
-            bool leader = group.Rank == 0;
-            // Processes sharing a node share its cores: libtorch's threads are split between them unless OMP_NUM_THREADS says otherwise.
-            if (group.LocalSize > 1 && Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
-                TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / group.LocalSize));
-            using var trainer = Trainer.CreateBuilder().Options(options).Logger(leader ? new ConsoleLogger() : null).ProcessGroup(group).Build();
-            // From here on, Ctrl-C or SIGTERM end the run at the next iteration boundary with a checkpoint.
-            using var stop = new GracefulStop("finishing the current iteration and writing the checkpoint");
-            var figures = Path.Combine(options.RunDir, "figures");
-            var info = options.Model.Dataset;
-            trainer.Validated += v =>
+            using var group = ProcessGroups.Create(new ProcessGroupOptions
             {
-                Directory.CreateDirectory(figures);
-                var e = v.Example;
-                ResultFigures.Comparison(Path.Combine(figures, $"val_itr{v.Iteration:D7}.png"), e.Size, e.Truth, e.Input, e.Prediction, info);
-            };
-            // --log-writer tensorboard is handled by the trainer itself (RunDir/tensorboard). Only rank 0 reports.
-            var result = !leader ? trainer.Run(stop.Token) : ProgressDisplay.Run("train", progress =>
-            {
-                trainer.IterationCompleted += p => progress.Report(new ProgressUpdate(p.Iteration, p.Total, $"loss {p.Loss:F4}"));
-                return trainer.Run(stop.Token);
+                Mode = Mode(parse), CollectiveTimeout = CliAction.Minutes(parse.GetValue(CollectiveTimeout), CollectiveTimeout.Name),
             });
-            if (!leader) return result.StopReason == TrainingStopReason.Cancelled ? stop.ExitCode : 0;
-            Console.WriteLine($"Trained {result.Iterations} iterations ({result.StopReason}) in {result.Elapsed:hh\\:mm\\:ss}; checkpoint: {result.CheckpointPath}");
-            if (result.StopReason != TrainingStopReason.Cancelled) return 0;
-            Console.WriteLine(result.CheckpointPath is { } ckpt
-                ? $"Stopped by {stop.Signal} at iteration {result.Iterations}. Resume with: {ResumeCommand(parse, ckpt)}"
-                : $"Stopped by {stop.Signal} before the first iteration; nothing to resume.");
-            return stop.ExitCode;
+            // A failure on one rank ends the whole job at once with one line naming the rank; alone, it is reported as usual.
+            return group.RunOrAbort(() => Train(parse, options, group), e => CliAction.Describe(e, parse, Aliases));
         }, Aliases));
         return command;
+    }
+
+    private static int Train(ParseResult parse, TrainingOptions options, IProcessGroup group)
+    {
+        CheckLaunch(parse, group);
+        bool leader = group.Rank == 0;
+        // Processes sharing a node share its cores: libtorch's threads are split between them unless OMP_NUM_THREADS says otherwise.
+        if (group.LocalSize > 1 && Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
+            TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / group.LocalSize));
+        using var trainer = Trainer.CreateBuilder().Options(options).Logger(leader ? new ConsoleLogger() : null).ProcessGroup(group).Build();
+        // From here on, Ctrl-C or SIGTERM end the run at the next iteration boundary with a checkpoint.
+        using var stop = new GracefulStop("finishing the current iteration and writing the checkpoint");
+        var figures = Path.Combine(options.RunDir, "figures");
+        var info = options.Model.Dataset;
+        trainer.Validated += v =>
+        {
+            Directory.CreateDirectory(figures);
+            var e = v.Example;
+            ResultFigures.Comparison(Path.Combine(figures, $"val_itr{v.Iteration:D7}.png"), e.Size, e.Truth, e.Input, e.Prediction, info);
+        };
+        // --log-writer tensorboard is handled by the trainer itself (RunDir/tensorboard). Only rank 0 reports.
+        var result = !leader ? trainer.Run(stop.Token) : ProgressDisplay.Run("train", progress =>
+        {
+            trainer.IterationCompleted += p => progress.Report(new ProgressUpdate(p.Iteration, p.Total, $"loss {p.Loss:F4}"));
+            return trainer.Run(stop.Token);
+        });
+        if (!leader) return result.StopReason == TrainingStopReason.Cancelled ? stop.ExitCode : 0;
+        Console.WriteLine($"Trained {result.Iterations} iterations ({result.StopReason}) in {result.Elapsed:hh\\:mm\\:ss}; checkpoint: {result.CheckpointPath}");
+        if (result.StopReason != TrainingStopReason.Cancelled) return 0;
+        Console.WriteLine(result.CheckpointPath is { } ckpt
+            ? $"Stopped by {stop.Signal} at iteration {result.Iterations}. Resume with: {ResumeCommand(parse, ckpt)}"
+            : $"Stopped by {stop.Signal} before the first iteration; nothing to resume.");
+        return stop.ExitCode;
     }
 
     /// <summary>The command line that was run, with <c>--ckpt</c> pointing at <paramref name="checkpoint"/>.</summary>
@@ -137,7 +151,8 @@ internal static class TrainCommand
         ResultDir, DatasetDir, DatasetName, Name, Seed, MasterPort, Ckpt, Gpu, Model, ImageSize, Corrupt, ValBatches, T0, T,
         Interval, BetaMax, DropCond, PredX0, OtOde, ClipDenoise, BatchSize, Microbatch, NumItr, Lr, LrGamma, ClipGradNorm, Ema,
         LogWriter, JsonDataConfig, NumProcNode, NodeRank, MasterAddress, NGpuPerNode, LrStep, L2Norm, SaveEvery, ValEvery,
-        LogEvery, Guidance, CacheDir, TimeLimit, NoShotTraceDropout, Overwrite, Distributed,
+        LogEvery, Guidance, CacheDir, TimeLimit, NoShotTraceDropout, Overwrite, Distributed, GradReduce, CollectiveTimeout, Dropout,
+        ValBatchSize,
     ];
 
     private static DistributedMode Mode(ParseResult parse) => parse.GetValue(Distributed)!.ToLowerInvariant() switch
@@ -172,7 +187,7 @@ internal static class TrainCommand
             Data = new DataOptions { DatasetDir = parse.GetValue(DatasetDir)!, CacheDir = parse.GetValue(CacheDir) },
             Model = new ModelSpec
             {
-                Network = ModelPreset.Parse(parse.GetValue(Model)!).Network,
+                Network = ModelPreset.Parse(parse.GetValue(Model)!).Network with { Dropout = parse.GetValue(Dropout) },
                 Bridge = new BridgeOptions
                 {
                     Interval = parse.GetValue(Interval),
@@ -200,12 +215,19 @@ internal static class TrainCommand
                 EmaDecay = parse.GetValue(Ema),
                 DropCond = parse.GetValue(DropCond),
                 ShotTraceDropout = !parse.GetValue(NoShotTraceDropout),
+                GradientReduction = parse.GetValue(GradReduce)!.ToLowerInvariant() switch
+                {
+                    "sum" => GradientReduction.Sum,
+                    "mean" => GradientReduction.Mean,
+                    var other => throw new ArgumentException($"--grad-reduce must be sum or mean, got '{other}'"),
+                },
             },
             Schedule = new ScheduleOptions
             {
                 SaveEvery = parse.GetValue(SaveEvery),
                 ValidateEvery = parse.GetValue(ValEvery),
                 ValBatches = parse.GetValue(ValBatches),
+                ValBatchSize = parse.GetValue(ValBatchSize),
                 ValGuidance = parse.GetValue(Guidance),
                 LogEvery = parse.GetValue(LogEvery),
                 LogWriter = parse.GetValue(LogWriter) switch

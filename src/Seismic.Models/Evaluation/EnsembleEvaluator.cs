@@ -87,8 +87,8 @@ public sealed class EnsembleEvaluator
         Evaluator.CheckDataset(_model, _options, dataset, misfit, refiner);
         var refinement = refiner is null ? null : new Evaluator.RefinementAccumulator(refiner, misfit, _options);
         var clock = Stopwatch.StartNew();
-        int[] mine = Evaluator.SampleIndices(dataset, _options);
-        int total = mine.Length;
+        var mine = Evaluator.Batches(dataset, _options, InputsPerBatch);
+        int total = mine.Sum(b => b.Indices.Length);
         int k = _ensemble.Members, s = dataset.ImageSize;
         var (selected, input, selectedNative, inputNative) = (new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator());
         var (mean, median, single, lowest) = (new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator(), new MetricAccumulator());
@@ -100,8 +100,9 @@ public sealed class EnsembleEvaluator
         var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = InputsPerBatch, Shuffle = false, PrefetchBatches = 0 });
         int done = 0;
         var sampling = new Stopwatch();
-        foreach (var indices in mine.Chunk(InputsPerBatch))
+        foreach (var (number, indices) in mine)
         {
+            if (_options.SeedPerBatch) generator.manual_seed(_options.Seed.Derive((ulong)number).ToInt64());
             using var batch = loader.Load(indices, epoch: 0);
             using var scope = NewDisposeScope();
             int take = indices.Length;

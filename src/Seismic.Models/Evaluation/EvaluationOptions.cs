@@ -26,11 +26,20 @@ public sealed record EvaluationOptions
     public int NativeSize { get; init; } = 70;
 
     /// <summary>
-    /// This evaluator's share of the samples when several processes split one evaluation: samples
-    /// <c>Shard.Index, Shard.Index + Shard.Count, ...</c> of the first <see cref="MaxSamples"/>. The default value is
-    /// (0, 1), every sample. Reports of the shards combine by sample count.
+    /// This evaluator's share when several processes split one evaluation: the first <see cref="MaxSamples"/> samples are
+    /// cut into batches in order (<see cref="BatchSize"/> samples each; an ensemble's inputs per batch), and batch k goes
+    /// to shard <c>k mod Shard.Count</c>. The default value is (0, 1), every batch. Reports of the shards combine by sample
+    /// count; a shard can be empty when there are fewer batches than shards.
     /// </summary>
     public (int Index, int Count) Shard { get; init; } = (0, 1);
+
+    /// <summary>
+    /// Whether batch k draws its corruption and sampler noise from its own generator, seeded from
+    /// <c>Seed.Derive(k)</c>, instead of all batches drawing in turn from one generator seeded with <see cref="Seed"/>.
+    /// With it, a batch's draws do not depend on which batches came before, so results do not depend on how many shards
+    /// split the evaluation (the trainer's validation uses it). The default value is false.
+    /// </summary>
+    public bool SeedPerBatch { get; init; }
 
     /// <summary>
     /// What a refiner starts from when one is given: the network's prediction (the default) or the corrupted input x1,

@@ -67,8 +67,8 @@ public sealed class Evaluator
             throw new ArgumentException($"BatchSize {_options.BatchSize} at image size {dataset.ImageSize} needs {batchBytes / (double)(1L << 30):0.##} GiB per batch, " +
                                         $"more than a quarter of the {available / (double)(1L << 30):0.##} GiB of memory available");
         var clock = Stopwatch.StartNew();
-        int[] mine = SampleIndices(dataset, _options);
-        int total = mine.Length;
+        var mine = Batches(dataset, _options, _options.BatchSize);
+        int total = mine.Sum(b => b.Indices.Length);
         var pred = new MetricAccumulator();
         var input = new MetricAccumulator();
         var predNative = new MetricAccumulator();
@@ -81,8 +81,9 @@ public sealed class Evaluator
         bool first = true;
         var misfits = misfit is null ? null : new MisfitAccumulator(misfit);
         var refinement = refiner is null ? null : new RefinementAccumulator(refiner, misfit, _options);
-        foreach (var indices in mine.Chunk(_options.BatchSize))
+        foreach (var (number, indices) in mine)
         {
+            if (_options.SeedPerBatch) generator.manual_seed(_options.Seed.Derive((ulong)number).ToInt64());
             using var batch = loader.Load(indices, epoch: 0);
             using var scope = NewDisposeScope();
             var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device);
@@ -115,11 +116,12 @@ public sealed class Evaluator
         return refinement?.Complete(report, dataset.Normalization.MetersPerSecondPerUnit) ?? report;
     }
 
-    /// <summary>The dataset indices an evaluation samples, in order: this shard's share of the first MaxSamples.</summary>
-    internal static int[] SampleIndices(SeismicDataset dataset, EvaluationOptions options)
+    /// <summary>The batches an evaluation samples, in order, with their number among all shards' batches: this shard's share of the first MaxSamples.</summary>
+    internal static List<(int Number, int[] Indices)> Batches(SeismicDataset dataset, EvaluationOptions options, int batchSize)
     {
         var (shard, shards) = options.Shard;
-        return [.. Enumerable.Range(0, Math.Min(dataset.Count, options.MaxSamples ?? int.MaxValue)).Where(i => i % shards == shard)];
+        return Enumerable.Range(0, Math.Min(dataset.Count, options.MaxSamples ?? int.MaxValue)).Chunk(batchSize)
+            .Select((indices, number) => (number, indices)).Where(b => b.number % shards == shard).ToList();
     }
 
     /// <summary>The checks both evaluators make before sampling: image size, and the misfit's and refiner's grids.</summary>

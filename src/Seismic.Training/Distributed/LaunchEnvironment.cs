@@ -24,6 +24,17 @@ internal static class LaunchEnvironment
     public static string? MpiMarker(Func<string, string?> environment) =>
         MpiMarkers.FirstOrDefault(name => !string.IsNullOrEmpty(environment(name)));
 
+    // The job's size as the launcher states it: Open MPI's mpirun, and PMI-1/2 launchers (MPICH's hydra, Intel MPI, srun --mpi=pmi2).
+    private static readonly string[] WorldSizeNames = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE"];
+
+    /// <summary>The number of processes the launcher started, or null when it does not say.</summary>
+    public static int? WorldSize(Func<string, string?> environment) =>
+        WorldSizeVariable(environment) is { } name && TryInt(environment(name), out int size) && size > 0 ? size : null;
+
+    /// <summary>The variable <see cref="WorldSize"/> reads (<c>OMPI_COMM_WORLD_SIZE=2</c>), or null.</summary>
+    public static string? WorldSizeVariable(Func<string, string?> environment) =>
+        WorldSizeNames.FirstOrDefault(name => !string.IsNullOrEmpty(environment(name)));
+
     /// <summary>The launcher's local rank and (when it says) local size, or null when it says nothing usable.</summary>
     public static (int Rank, int? Size)? Local(Func<string, string?> environment)
     {

@@ -5,7 +5,8 @@ namespace Seismic.Training.Distributed;
 /// run time. MPI is initialised by the first group of the process (MPI_Init_thread, MPI_THREAD_SERIALIZED; calls are
 /// serialised by a lock, so any thread may call) and finalised when the last one is disposed; it cannot be initialised
 /// again afterwards (an MPI rule). Errors are returned, not fatal (MPI_ERRORS_RETURN): a failing call throws
-/// <see cref="MpiException"/>. Create it with <see cref="ProcessGroups.Create(DistributedMode, Func{string, string?})"/>.
+/// <see cref="MpiException"/>. A watchdog aborts the job when a collective waits longer than
+/// <see cref="ProcessGroupOptions.CollectiveTimeout"/>. Create it with <see cref="ProcessGroups.Create(ProcessGroupOptions?, Func{string, string?})"/>.
 /// </summary>
 public sealed unsafe class MpiProcessGroup : IProcessGroup
 {
@@ -13,14 +14,27 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup
     private static int s_open;
     private static bool s_ownsMpi;
 
-    private readonly MpiNative _mpi;
-    private bool _disposed;
+    /// <summary>The exit code of a job aborted by the collective timeout (124, as <c>timeout(1)</c>'s).</summary>
+    public const int TimeoutExitCode = 124;
 
-    private MpiProcessGroup(MpiNative mpi, int rank, int size)
+    private readonly MpiNative _mpi;
+    private readonly TimeSpan _timeout;
+    private readonly Timer? _watchdog;
+    private bool _disposed;
+    // The collective this rank is waiting in, and since when (Stopwatch ticks); read by the watchdog's thread.
+    private volatile string? _waitingIn;
+    private long _waitingSince;
+
+    private MpiProcessGroup(MpiNative mpi, int rank, int size, TimeSpan timeout)
     {
         _mpi = mpi;
         Rank = rank;
         Size = size;
+        _timeout = timeout;
+        if (timeout == Timeout.InfiniteTimeSpan) return;
+        // Checked often enough that the job ends within a tenth of the timeout (at most 5 s) after it passes.
+        var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond * 5));
+        _watchdog = new Timer(_ => Watch(), null, period, period);
     }
 
     /// <inheritdoc />
@@ -44,10 +58,11 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup
     /// <summary>Loads libmpi, initialises MPI if no one has, and reads this process's rank and size.</summary>
     /// <param name="environment">Reads an environment variable (local rank and size from the launcher).</param>
     /// <param name="libraryNames">The libraries to try, in order.</param>
-    /// <exception cref="DistributedUnavailableException">No MPI library loads.</exception>
+    /// <param name="collectiveTimeout">See <see cref="ProcessGroupOptions.CollectiveTimeout"/>.</param>
+    /// <exception cref="DistributedUnavailableException">No MPI library loads, or the launcher started more processes than MPI sees.</exception>
     /// <exception cref="MpiException">MPI fails to initialise.</exception>
     /// <exception cref="InvalidOperationException">MPI was already finalised in this process.</exception>
-    internal static MpiProcessGroup Create(Func<string, string?> environment, IReadOnlyList<string> libraryNames)
+    internal static MpiProcessGroup Create(Func<string, string?> environment, IReadOnlyList<string> libraryNames, TimeSpan collectiveTimeout)
     {
         var mpi = MpiNative.Load(libraryNames);
         MpiProcessGroup group;
@@ -68,12 +83,19 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup
             }
             Check(mpi, mpi.CommRank(out int rank), "MPI_Comm_rank", null);
             Check(mpi, mpi.CommSize(out int size), "MPI_Comm_size", null);
-            group = new MpiProcessGroup(mpi, rank, size);
+            group = new MpiProcessGroup(mpi, rank, size, collectiveTimeout);
             s_open++;
         }
 
         try
         {
+            // Started by one implementation's launcher and linked to another's libmpi, every process is a job of one and
+            // would train alone, silently: compare with the launcher's count.
+            if (LaunchEnvironment.WorldSize(environment) is { } launched && launched != group.Size)
+                throw new DistributedUnavailableException(
+                    $"The launcher started {launched} processes ({LaunchEnvironment.WorldSizeVariable(environment)}={launched}), but {mpi.LibraryName} ({mpi.Implementation}) " +
+                    $"sees a job of {group.Size}: the launcher and the MPI library come from different MPI implementations (e.g. MPICH's mpiexec with Open MPI's " +
+                    "libmpi). Start the job with the mpirun of the library that is loaded, or install only one MPI");
             var local = LaunchEnvironment.Local(environment);
             // Without a size from the launcher, every rank takes part in the host-name exchange (a collective) so that no rank waits alone.
             (group.LocalRank, group.LocalSize) = local is { Size: { } localSize } ? (local.Value.Rank, localSize) : LocalRanks.Compute(group, Environment.MachineName);
@@ -90,20 +112,22 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup
     public void AllReduceSum(Span<float> values)
     {
         // A span holds at most int.MaxValue elements, MPI's count is an int: one call always suffices.
-        lock (Gate)
+        fixed (float* p = values)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            fixed (float* p = values) Call(_mpi.AllReduceSumInPlace(p, values.Length, _mpi.Float), "MPI_Allreduce");
+            float* q = p;
+            int n = values.Length;
+            Collective("MPI_Allreduce", () => _mpi.AllReduceSumInPlace(q, n, _mpi.Float));
         }
     }
 
     /// <inheritdoc />
     public void AllReduceSum(Span<double> values)
     {
-        lock (Gate)
+        fixed (double* p = values)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            fixed (double* p = values) Call(_mpi.AllReduceSumInPlace(p, values.Length, _mpi.Double), "MPI_Allreduce");
+            double* q = p;
+            int n = values.Length;
+            Collective("MPI_Allreduce", () => _mpi.AllReduceSumInPlace(q, n, _mpi.Double));
         }
     }
 
@@ -112,32 +136,58 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup
     {
         ArgumentOutOfRangeException.ThrowIfNegative(root);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(root, Size);
-        lock (Gate)
+        fixed (byte* p = data)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            fixed (byte* p = data) Call(_mpi.Broadcast(p, data.Length, _mpi.Byte, root), "MPI_Bcast");
+            byte* q = p;
+            int n = data.Length;
+            Collective("MPI_Bcast", () => _mpi.Broadcast(q, n, _mpi.Byte, root));
         }
     }
 
     /// <inheritdoc />
-    public void Barrier()
+    public void Barrier() => Collective("MPI_Barrier", _mpi.Barrier);
+
+    /// <summary>
+    /// Ends every process of the job (MPI_Abort; <c>mpirun</c> exits with <paramref name="errorCode"/>): what a rank does
+    /// when it fails and the others would otherwise wait for it forever in their next collective. Does not return.
+    /// </summary>
+    public void Abort(int errorCode)
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+        // Not under the lock: the watchdog aborts while this rank's own thread waits inside a collective.
+        _mpi.Abort(errorCode);
+        Environment.Exit(errorCode); // MPI_Abort returned (it should not): end this process at least
+    }
+
+    /// <summary>Runs one collective call under the lock, visible to the watchdog while it waits.</summary>
+    private void Collective(string call, Func<int> run)
     {
         lock (Gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            Call(_mpi.Barrier(), "MPI_Barrier");
+            Volatile.Write(ref _waitingSince, System.Diagnostics.Stopwatch.GetTimestamp());
+            _waitingIn = call;
+            try
+            {
+                Call(run(), call);
+            }
+            finally
+            {
+                _waitingIn = null;
+            }
         }
     }
 
-    /// <summary>
-    /// Ends every process of the job (MPI_Abort): what a rank should do when it fails and the others would otherwise wait
-    /// for it forever in their next collective.
-    /// </summary>
-    public void Abort(int errorCode)
+    private void Watch()
     {
-        lock (Gate) _mpi.Abort(errorCode);
+        if (_waitingIn is not { } call) return;
+        var waited = System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _waitingSince));
+        if (waited < _timeout || _waitingIn is null) return;
+        Console.Error.WriteLine($"error: rank {Rank} of {Size}: {call} has waited {waited.TotalSeconds:F0} s for the other ranks, longer than the " +
+                                $"collective timeout ({_timeout.TotalSeconds:F0} s): a rank has died or hangs; aborting the job");
+        Abort(TimeoutExitCode);
     }
-
     /// <summary>Releases this group; the last one of the process finalises MPI if this process initialised it.</summary>
     public void Dispose()
     {
@@ -145,6 +195,7 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup
         {
             if (_disposed) return;
             _disposed = true;
+            _watchdog?.Dispose();
             if (--s_open > 0 || !s_ownsMpi) return;
             s_ownsMpi = false;
             Check(_mpi, _mpi.Finalize(), "MPI_Finalize", this);

@@ -36,6 +36,9 @@ public sealed class SingleProcessGroup : IProcessGroup
     /// <summary>Returns at once.</summary>
     public void Barrier() { }
 
+    /// <summary>Ends this process with <paramref name="errorCode"/> (<see cref="Environment.Exit"/>).</summary>
+    public void Abort(int errorCode) => Environment.Exit(errorCode);
+
     /// <summary>Does nothing.</summary>
     public void Dispose() { }
 }

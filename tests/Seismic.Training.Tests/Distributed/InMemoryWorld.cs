@@ -79,6 +79,8 @@ internal sealed class InMemoryWorld
 
         public void Barrier() => world.Wait();
 
+        public void Abort(int errorCode) => throw new InvalidOperationException($"rank {rank} aborted the in-memory job with code {errorCode}");
+
         public void Dispose() { }
     }
 }

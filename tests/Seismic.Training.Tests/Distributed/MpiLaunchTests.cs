@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Seismic.Tests;
+using Seismic.Training.Distributed;
 
 namespace Seismic.Training.Tests.Distributed;
 
@@ -62,5 +63,40 @@ public sealed class MpiLaunchTests
         Assert.NotEqual(0, code);
         Assert.Contains("exiting improperly", output);
         Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
+    }
+
+    /// <summary>An exception on rank 1 while rank 0 waits in an all-reduce: RunOrAbort prints rank 1's line and aborts the job.</summary>
+    [MpiFact]
+    public void An_exception_on_one_rank_ends_the_job_with_that_rank_s_message()
+    {
+        var (code, output, elapsed) = TestHost.Run(Timeout, "fail");
+        Assert.True(code == 1, $"exit {code}:\n{output}");
+        Assert.Contains("error: rank 1 of 2: InvalidDataException: injected failure on rank 1", output);
+        Assert.DoesNotContain("left the all-reduce", output);
+        Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
+    }
+
+    /// <summary>Rank 1 hangs outside any collective: rank 0's watchdog (3 s here) names the collective and aborts with 124.</summary>
+    [MpiFact]
+    public void A_collective_that_waits_past_the_timeout_aborts_the_job()
+    {
+        var (code, output, elapsed) = TestHost.Run(Timeout, "timeout");
+        Assert.True(code == MpiProcessGroup.TimeoutExitCode, $"exit {code}:\n{output}");
+        Assert.Contains("error: rank 0 of 2: MPI_Barrier has waited", output);
+        Assert.Contains("collective timeout (3 s)", output);
+        Assert.DoesNotContain("passed the barrier", output);
+        Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
+    }
+
+    /// <summary>A trainer whose rank 1 fails after iteration 2 while rank 0 goes on into the next step's collectives.</summary>
+    [MpiFact]
+    public void A_failure_on_one_rank_during_training_ends_the_job()
+    {
+        using var data = new TinyOpenFwi(train: 8, val: 2);
+        var (code, output, elapsed) = TestHost.Run(Timeout, "train-fail", data.Directory, Path.Combine(data.Directory, "results"));
+        Assert.True(code == 1, $"exit {code}:\n{output}");
+        Assert.Contains("error: rank 1 of 2: InvalidOperationException: injected failure on rank 1 after iteration 2", output);
+        Assert.DoesNotContain("finished 1000 iterations", output);
+        Assert.True(elapsed < TimeSpan.FromSeconds(90), $"took {elapsed}");
     }
 }

@@ -35,7 +35,7 @@ public sealed class ProcessGroupsTests
     public void Auto_without_launcher_variables_is_a_single_process()
     {
         Assert.False(ProcessGroups.IsMpiLaunch(Env()));
-        Assert.IsType<SingleProcessGroup>(ProcessGroups.Create(DistributedMode.Auto, Env(), MissingMpi));
+        Assert.IsType<SingleProcessGroup>(ProcessGroups.Create(new ProcessGroupOptions { Mode = DistributedMode.Auto }, Env(), MissingMpi));
     }
 
     [Theory]
@@ -49,13 +49,13 @@ public sealed class ProcessGroupsTests
 
     [Fact]
     public void Single_mode_ignores_the_launcher() =>
-        Assert.IsType<SingleProcessGroup>(ProcessGroups.Create(DistributedMode.Single, Env(("OMPI_COMM_WORLD_SIZE", "2")), MissingMpi));
+        Assert.IsType<SingleProcessGroup>(ProcessGroups.Create(new ProcessGroupOptions { Mode = DistributedMode.Single }, Env(("OMPI_COMM_WORLD_SIZE", "2")), MissingMpi));
 
     [Fact]
     public void Under_a_launcher_without_libmpi_the_error_is_one_clear_line()
     {
         var e = Assert.Throws<DistributedUnavailableException>(() =>
-            ProcessGroups.Create(DistributedMode.Auto, Env(("OMPI_COMM_WORLD_SIZE", "2")), MissingMpi));
+            ProcessGroups.Create(new ProcessGroupOptions { Mode = DistributedMode.Auto }, Env(("OMPI_COMM_WORLD_SIZE", "2")), MissingMpi));
         Assert.DoesNotContain('\n', e.Message);
         Assert.Contains("OMPI_COMM_WORLD_SIZE is set", e.Message);
         Assert.Contains("libmpi-absent-for-tests.so.99", e.Message);
@@ -65,7 +65,7 @@ public sealed class ProcessGroupsTests
     [Fact]
     public void Mpi_mode_without_libmpi_names_what_was_tried_and_the_fix()
     {
-        var e = Assert.Throws<DistributedUnavailableException>(() => ProcessGroups.Create(DistributedMode.Mpi, Env(), MissingMpi));
+        var e = Assert.Throws<DistributedUnavailableException>(() => ProcessGroups.Create(new ProcessGroupOptions { Mode = DistributedMode.Mpi }, Env(), MissingMpi));
         Assert.Contains("tried libmpi-absent-for-tests.so.99", e.Message);
         Assert.Contains("apt-get install openmpi-bin", e.Message);
     }
@@ -110,5 +110,62 @@ public sealed class ProcessGroupsTests
         });
         foreach (var v in seen) Assert.Equal(BitConverter.GetBytes(2f).Concat(BitConverter.GetBytes(float.NaN)).Concat(BitConverter.GetBytes(-0f)),
                                              v.SelectMany(BitConverter.GetBytes));
+    }
+
+    [Fact]
+    public void The_launcher_s_world_size_is_read_from_its_variables()
+    {
+        Assert.Null(LaunchEnvironment.WorldSize(Env()));
+        Assert.Equal(4, LaunchEnvironment.WorldSize(Env(("OMPI_COMM_WORLD_SIZE", "4"))));
+        Assert.Equal(3, LaunchEnvironment.WorldSize(Env(("PMI_SIZE", "3"))));
+        Assert.Null(LaunchEnvironment.WorldSize(Env(("PMI_SIZE", "zero"))));
+        Assert.Equal("PMI_SIZE", LaunchEnvironment.WorldSizeVariable(Env(("PMI_SIZE", "3"))));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void A_collective_timeout_that_is_not_positive_is_refused(int seconds)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ProcessGroups.Create(new ProcessGroupOptions { CollectiveTimeout = TimeSpan.FromSeconds(seconds) }, Env(), MissingMpi));
+        Assert.Contains("ProcessGroupOptions.CollectiveTimeout", e.Message);
+        new ProcessGroupOptions { CollectiveTimeout = Timeout.InfiniteTimeSpan }.Validate(); // the watchdog off is allowed
+        Assert.Equal(TimeSpan.FromMinutes(30), new ProcessGroupOptions().CollectiveTimeout);
+    }
+
+    [Fact]
+    public void In_a_single_process_RunOrAbort_returns_the_exit_code_and_lets_exceptions_through()
+    {
+        var group = SingleProcessGroup.Instance;
+        Assert.Equal(7, group.RunOrAbort(() => 7));
+        var e = Assert.Throws<InvalidDataException>(() => group.RunOrAbort(() => throw new InvalidDataException("bad file x.npy"), _ => (3, "never used")));
+        Assert.Equal("bad file x.npy", e.Message);
+    }
+
+    [Fact]
+    public void In_a_distributed_job_RunOrAbort_names_the_rank_and_aborts_with_the_described_code()
+    {
+        var errors = new string[2];
+        var saved = Console.Error;
+        var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            // The in-memory world's Abort throws, which stands in for MPI_Abort ending the process.
+            InMemoryWorld.Run(2, g =>
+            {
+                if (g.Rank == 0)
+                    Assert.Equal(0, g.RunOrAbort(() => 0, x => (4, x.Message)));
+                else
+                    errors[g.Rank] = Assert.Throws<InvalidOperationException>(() => g.RunOrAbort(() => throw new IOException("disk full"), x => (4, x.Message))).Message;
+            });
+        }
+        finally
+        {
+            Console.SetError(saved);
+        }
+        Assert.Null(errors[0]);
+        Assert.Equal("rank 1 aborted the in-memory job with code 4", errors[1]);
+        Assert.Contains("error: rank 1 of 2: disk full", captured.ToString());
     }
 }

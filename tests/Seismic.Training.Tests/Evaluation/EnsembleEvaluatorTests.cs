@@ -102,7 +102,7 @@ public sealed class EnsembleEvaluatorTests : IDisposable
     }
 
     [Fact]
-    public void Shards_split_the_samples_between_processes_like_the_plain_evaluator()
+    public void Shards_deal_out_whole_batches_like_the_plain_evaluator()
     {
         using var trainer = TrainOnce();
         using var val = Val();
@@ -113,6 +113,6 @@ public sealed class EnsembleEvaluatorTests : IDisposable
             var report = new EnsembleEvaluator(trainer.Model, options, members: 2).Evaluate(val, onBatch: b => seen.AddRange(b.Indices));
             Assert.Equal(shard == 0 ? 2 : 1, report.Samples);
         }
-        Assert.Equal([0, 2, 1], seen);
+        Assert.Equal([0, 1, 2], seen); // two inputs per batch (4 rows / 2 members): batch 0 = {0, 1} to shard 0, batch 1 = {2} to shard 1
     }
 }
