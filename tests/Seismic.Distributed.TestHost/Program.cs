@@ -27,8 +27,9 @@ return group.RunOrAbort(() =>
         case "fail": Scenarios.Fail(group); break;
         case "timeout": Scenarios.Timeout(group); break;
         case "train-fail": Scenarios.TrainFail(group, args[1], args[2]); break;
+        case "grad-reduce": Scenarios.GradReduce(group, args[1], args[2]); break;
         case "bench": Scenarios.Bench(group, args.Skip(1).ToArray()); break;
-        default: Console.Error.WriteLine("usage: Seismic.Distributed.TestHost allreduce|broadcast|reducer|die|fail|timeout|train-fail|bench"); return 2;
+        default: Console.Error.WriteLine("usage: Seismic.Distributed.TestHost allreduce|broadcast|reducer|die|fail|timeout|train-fail|grad-reduce|bench"); return 2;
     }
     Console.WriteLine($"{scenario} OK rank {group.Rank}/{group.Size} ({group.Backend}, local {group.LocalRank}/{group.LocalSize})");
     return 0;
@@ -170,23 +171,7 @@ internal static class Scenarios
     public static void TrainFail(IProcessGroup g, string dataset, string results)
     {
         set_num_threads(1);
-        var options = new TrainingOptions
-        {
-            Data = new DataOptions { DatasetDir = dataset },
-            Model = new ModelSpec
-            {
-                Network = AdmUNetOptions.I2sbSmallCond with { ModelChannels = 16, ChannelMult = [1, 2], AttentionResolutions = [], GroupNormGroups = 8, NumHeads = 2 },
-                Bridge = new BridgeOptions { Interval = 100 },
-                Corruption = CorruptionPreset.OpenFwiBenchmarkA,
-                ImageSize = 16,
-            },
-            Optimization = new OptimizationOptions { BatchSize = 4, Microbatch = 2, NumIterations = 1000, LearningRate = 1e-3 },
-            Schedule = new ScheduleOptions { SaveEvery = 1000, ValidateEvery = 1000, ValBatches = 0 },
-            ResultDir = results,
-            Name = "train-fail",
-            Device = "cpu",
-        };
-        using var trainer = Trainer.CreateBuilder().Options(options).ProcessGroup(g).Build();
+        using var trainer = Trainer.CreateBuilder().Options(TinyRun(dataset, results, "train-fail")).ProcessGroup(g).Build();
         trainer.IterationCompleted += p =>
         {
             if (g.Rank == 1 && p.Iteration == 2) throw new InvalidOperationException("injected failure on rank 1 after iteration 2");
@@ -194,6 +179,48 @@ internal static class Scenarios
         trainer.Run();
         throw new TimeoutException("rank " + g.Rank + " finished 1000 iterations although rank 1 failed");
     }
+
+    /// <summary>
+    /// One iteration with <see cref="GradientReduction.Sum"/> and one with <see cref="GradientReduction.Mean"/> from the same
+    /// weights and data: the mean's gradients are the sum's divided by the number of ranks.
+    /// </summary>
+    public static void GradReduce(IProcessGroup g, string dataset, string results)
+    {
+        set_num_threads(1);
+        var gradients = new Dictionary<GradientReduction, float[]>();
+        foreach (var reduction in new[] { GradientReduction.Sum, GradientReduction.Mean })
+        {
+            var options = TinyRun(dataset, results, reduction.ToString());
+            options = options with { Optimization = options.Optimization with { GradientReduction = reduction } };
+            using var trainer = Trainer.CreateBuilder().Options(options).ProcessGroup(g).Build();
+            trainer.Step();
+            gradients[reduction] = trainer.Model.Network.parameters().SelectMany(p => p.grad is null ? [] : p.grad.data<float>().ToArray()).ToArray();
+        }
+        var (sum, mean) = (gradients[GradientReduction.Sum], gradients[GradientReduction.Mean]);
+        Check(sum.Length == mean.Length && sum.Length > 0, "both runs have the same gradients");
+        double scale = sum.Select(Math.Abs).Max();
+        double worst = sum.Zip(mean, (a, b) => Math.Abs(a / g.Size - b)).Max();
+        Check(worst <= 1e-6 * scale, $"mean = sum / {g.Size} within 1e-6 of the largest gradient, got {worst:E2} (largest {scale:E2})");
+        if (g.Rank == 0) Console.WriteLine($"grad-reduce: mean = sum / {g.Size} to {worst / scale:E2} of the largest gradient");
+    }
+
+    /// <summary>A fast data-parallel run on the tiny dataset the test wrote.</summary>
+    private static TrainingOptions TinyRun(string dataset, string results, string name) => new()
+    {
+        Data = new DataOptions { DatasetDir = dataset },
+        Model = new ModelSpec
+        {
+            Network = AdmUNetOptions.I2sbSmallCond with { ModelChannels = 16, ChannelMult = [1, 2], AttentionResolutions = [], GroupNormGroups = 8, NumHeads = 2 },
+            Bridge = new BridgeOptions { Interval = 100 },
+            Corruption = CorruptionPreset.OpenFwiBenchmarkA,
+            ImageSize = 16,
+        },
+        Optimization = new OptimizationOptions { BatchSize = 4, Microbatch = 2, NumIterations = 1000, LearningRate = 1e-3 },
+        Schedule = new ScheduleOptions { SaveEvery = 1000, ValidateEvery = 1000, ValBatches = 0 },
+        ResultDir = results,
+        Name = name,
+        Device = "cpu",
+    };
 
     /// <summary>
     /// All-reduce time per step for gradient sizes (elements) and bucket sizes (MB): raw process-group calls on a host

@@ -29,7 +29,10 @@ internal static class MpiLaunch
         .Split(':', StringSplitOptions.RemoveEmptyEntries).Select(dir => Path.Combine(dir, "mpirun")).FirstOrDefault(File.Exists);
 
     /// <summary>Starts <c>mpirun -np <paramref name="ranks"/> dotnet <paramref name="dll"/> args</c> (as root too, oversubscribing the cores).</summary>
-    public static Process Start(int ranks, string dll, params string[] args)
+    public static Process Start(int ranks, string dll, params string[] args) => Start(ranks, dll, [], args);
+
+    /// <summary><see cref="Start(int, string, string[])"/> with extra environment variables for mpirun (e.g. <c>OMPI_MCA_*</c> settings).</summary>
+    public static Process Start(int ranks, string dll, IEnumerable<(string Name, string Value)> environment, string[] args)
     {
         var info = new ProcessStartInfo(MpiRun ?? throw new InvalidOperationException("mpirun is not on PATH"))
         {
@@ -37,6 +40,7 @@ internal static class MpiLaunch
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         foreach (var a in (string[])["--allow-run-as-root", "--oversubscribe", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", dll, .. args])
             info.ArgumentList.Add(a);
         return Process.Start(info)!;

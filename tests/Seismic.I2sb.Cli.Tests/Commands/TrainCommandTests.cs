@@ -57,6 +57,9 @@ public sealed class TrainCommandTests
         Assert.Null(o.Data.CacheDir);
         Assert.True(o.Optimization.ShotTraceDropout);
         Assert.Null(o.Schedule.TimeLimit);
+        Assert.Equal(GradientReduction.Sum, o.Optimization.GradientReduction);
+        Assert.Equal(0, o.Model.Network.Dropout);
+        Assert.Equal(16, o.Schedule.ValBatchSize);
         Assert.Equal(Path.Combine("results", "i2sb"), o.RunDir);
     }
 
@@ -185,5 +188,16 @@ public sealed class TrainCommandTests
     {
         var options = Bind("--dataset-dir", "d", flag, value); // binding maps flags; the trainer builder validates once
         Assert.ThrowsAny<ArgumentException>(options.Validate);
+    }
+
+    [Fact]
+    public void Distributed_flags_reach_their_options()
+    {
+        var o = Bind("--dataset-dir", "data", "--grad-reduce", "mean", "--dropout", "0.1", "--val-batch-size", "3");
+        Assert.Equal(GradientReduction.Mean, o.Optimization.GradientReduction);
+        Assert.Equal(0.1, o.Model.Network.Dropout);
+        Assert.Equal(3, o.Schedule.ValBatchSize);
+        var e = Assert.Throws<ArgumentException>(() => Bind("--dataset-dir", "data", "--grad-reduce", "average"));
+        Assert.Contains("--grad-reduce must be sum or mean", e.Message);
     }
 }

@@ -99,4 +99,15 @@ public sealed class MpiLaunchTests
         Assert.DoesNotContain("finished 1000 iterations", output);
         Assert.True(elapsed < TimeSpan.FromSeconds(90), $"took {elapsed}");
     }
+
+    /// <summary>The same iteration with --grad-reduce sum and mean on 2 ranks: the mean's gradients are half the sum's.</summary>
+    [MpiFact]
+    public void Mean_reduction_divides_the_summed_gradients_by_the_number_of_ranks()
+    {
+        using var data = new TinyOpenFwi(train: 8, val: 2);
+        var (code, output, _) = TestHost.Run(Timeout, "grad-reduce", data.Directory, Path.Combine(data.Directory, "results"));
+        Assert.True(code == 0, $"exit {code}:\n{output}");
+        Assert.Contains("grad-reduce: mean = sum / 2", output);
+        Assert.Contains("grad-reduce OK rank 1/2", output);
+    }
 }
