@@ -2,6 +2,7 @@
 # same script the README uses (./build.sh publish cuda). See docs/docker.md.
 #   docker build -t seismic-i2sb:cuda .
 #   docker run --gpus=all -p 6006:6006 -v "$PWD/data":/data -v "$PWD/results":/results seismic-i2sb:cuda train ...
+#   docker run --gpus=all ... --entrypoint mpirun seismic-i2sb:cuda --allow-run-as-root -np 4 seismic-i2sb train ...   (Open MPI included)
 # libtorch 2.10 in TorchSharp-cuda-linux 0.107 is built for CUDA 12.8: the host needs a driver for CUDA 12.8 or newer.
 FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
 
@@ -10,7 +11,7 @@ ENV DEBIAN_FRONTEND=noninteractive \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl libicu70 \
+ && apt-get install -y --no-install-recommends ca-certificates curl libicu70 openmpi-bin \
  && curl -fsSL https://dot.net/v1/dotnet-install.sh -o /tmp/dotnet-install.sh \
  && bash /tmp/dotnet-install.sh --channel 10.0 --install-dir "$DOTNET_ROOT" \
  && ln -s "$DOTNET_ROOT/dotnet" /usr/local/bin/dotnet \
