@@ -2,7 +2,7 @@
 # Data-parallel training on one machine (docs/benchmarks.md, docs/training.md "Several processes and machines"):
 # `seismic-i2sb train` as 1 process x 2 libtorch threads versus `mpirun -np 2` x 1 thread each, same flags and data,
 # alternated. Seconds per iteration from the wall-clock times of rank 0's "itr k/N" lines (2..N); the 2-rank lines also
-# carry the mean time spent in the gradient all-reduce per iteration.
+# carry the mean time per iteration spent in the gradient all-reduce and waiting for the slowest rank before it.
 # Usage: [N=6] [ROUNDS=2] [MODELS="unet_ch32 unet_ch64"] benchmarks/train-ranks.sh [data-dir]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,8 +26,8 @@ for round in $(seq "$ROUNDS"); do
 import sys, re
 lines = [l for l in sys.stdin]
 t = [float(l.split()[0]) for l in lines]
-m = re.search(r'all-reduce ([0-9.]+) ms', lines[-1])
-reduce = ', all-reduce %s ms/iteration' % m.group(1) if m else ''
+m = re.search(r'all-reduce ([0-9.]+) ms/itr \(waiting for the slowest rank ([0-9.]+) ms', lines[-1])
+reduce = ', gradient all-reduce %s ms/iteration, waiting for the slowest rank %s ms/iteration' % m.groups() if m else ''
 print('round $round $model, $ranks process(es): %.2f s/iteration (iterations 2..%d)%s, load %s' % ((t[-1] - t[0]) / (len(t) - 1), len(t), reduce, open('/proc/loadavg').read().split()[0]), flush=True)"
     done
   done

@@ -45,7 +45,9 @@ public sealed class Trainer : IDisposable
     private readonly int _microbatches;
     private readonly IProcessGroup _group;
     private readonly GradientReducer? _reducer;
-    private readonly Stopwatch _communication = new(); // time in the gradient and loss all-reduce since Run started
+    // Since Run started: time in the loss all-reduce, which is mostly waiting for the slowest rank's backward pass, and
+    // in the gradient all-reduce, which is the communication itself (with its copies).
+    private readonly Stopwatch _waiting = new(), _communication = new();
     private int _firstIteration;
     private IEnumerator<(int[] Indices, long Epoch)> _order;
     private BatchLoader _trainLoader;
@@ -133,6 +135,7 @@ public sealed class Trainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         _firstIteration = Iteration;
+        _waiting.Reset();
         _communication.Reset();
         var stop = TrainingStopReason.Completed;
         ValidationResult? lastValidation = null;
@@ -161,8 +164,11 @@ public sealed class Trainer : IDisposable
             if (Iteration % schedule.LogEvery == 0)
             {
                 if (_group.IsDistributed)
-                    _logger.LogInformation("itr {Iteration}/{Total} loss {Loss:F5} lr {Lr:E2} all-reduce {Reduce:F1} ms/itr", Iteration, optimization.NumIterations,
-                        loss, lr, _communication.Elapsed.TotalMilliseconds / Math.Max(1, Iteration - _firstIteration));
+                {
+                    double done = Math.Max(1, Iteration - _firstIteration);
+                    _logger.LogInformation("itr {Iteration}/{Total} loss {Loss:F5} lr {Lr:E2} all-reduce {Reduce:F1} ms/itr (waiting for the slowest rank {Wait:F1} ms/itr)",
+                        Iteration, optimization.NumIterations, loss, lr, _communication.Elapsed.TotalMilliseconds / done, _waiting.Elapsed.TotalMilliseconds / done);
+                }
                 else
                     _logger.LogInformation("itr {Iteration}/{Total} loss {Loss:F5} lr {Lr:E2}", Iteration, optimization.NumIterations, loss, lr);
                 _tensorBoard?.Scalar("train/loss", loss, Iteration);
@@ -211,10 +217,12 @@ public sealed class Trainer : IDisposable
         }
         if (_group.IsDistributed)
         {
-            _communication.Start();
+            _waiting.Start();
             Span<double> total = [lossSum];
             _group.AllReduceSum(total);
             lossSum = total[0];
+            _waiting.Stop();
+            _communication.Start();
             _reducer!.AllReduceGradients();
             _communication.Stop();
             if (_options.Optimization.GradientReduction == GradientReduction.Mean) ScaleGradients(1.0 / _group.Size);
