@@ -8,7 +8,7 @@ namespace Seismic.Models.Evaluation;
 /// and the absolute error of the mean, and the mean std. Inputs are normalised maps; the caller converts units.
 /// Not thread-safe.
 /// </summary>
-public sealed class CalibrationAccumulator
+internal sealed class CalibrationAccumulator
 {
     private long _count, _withinOne, _withinTwo;
     private double _sumS, _sumE, _sumSS, _sumEE, _sumSE;

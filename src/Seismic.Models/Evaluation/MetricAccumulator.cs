@@ -7,7 +7,7 @@ namespace Seismic.Models.Evaluation;
 /// Means weigh every sample equally, whatever the batch sizes; <see cref="MetricValues.Rmse"/> of
 /// <see cref="Mean"/> is the square root of the mean MSE. Not thread-safe.
 /// </summary>
-public sealed class MetricAccumulator
+internal sealed class MetricAccumulator
 {
     private readonly List<MetricValues> _samples = [];
     private double _maeSum, _mseSum, _ssimSum;

@@ -1,7 +1,7 @@
 namespace Seismic.Physics.Propagation;
 
 /// <summary>The Ricker source wavelet as OpenFWI makes it.</summary>
-public static class RickerWavelet
+internal static class RickerWavelet
 {
     /// <summary>
     /// Number of non-zero wavelet samples: <c>2 floor(2.2 / (f dt) / 2) + 1</c> (147 for 15 Hz at 1 ms); the peak is at the middle sample.

@@ -8,7 +8,7 @@ public sealed class DistributedUnavailableException : InvalidOperationException
 }
 
 /// <summary>An MPI call returned an error; the message names the call, the rank and MPI's own error text.</summary>
-public sealed class MpiException : InvalidOperationException
+internal sealed class MpiException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>
     public MpiException(string call, int errorCode, string message) : base(message)

@@ -12,7 +12,7 @@ namespace Seismic.Training.Distributed;
 /// bucket instead of one per tensor. Gradients are summed, not averaged: scaling is the trainer's choice.
 /// The gradient buckets are allocated once and kept until <see cref="Dispose"/>.
 /// </summary>
-public sealed class GradientReducer : IDisposable
+internal sealed class GradientReducer : IDisposable
 {
     private readonly IBucketCollectives _collectives;
     private readonly Stream[] _weights;

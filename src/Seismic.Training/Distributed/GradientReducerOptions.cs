@@ -1,7 +1,7 @@
 namespace Seismic.Training.Distributed;
 
 /// <summary>How <see cref="GradientReducer"/> groups parameters into buckets.</summary>
-public sealed record GradientReducerOptions
+internal sealed record GradientReducerOptions
 {
     /// <summary>The largest bucket accepted by <see cref="Validate"/>: 1 GiB, so a bucket's memory is always one span.</summary>
     public const long MaxBucketBytes = 1L << 30;

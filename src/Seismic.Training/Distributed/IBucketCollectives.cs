@@ -29,7 +29,7 @@ public interface IBucketCollectives
 /// place through its memory (<c>Tensor.bytes</c>, no copy); a bucket on another device is copied to the CPU, exchanged,
 /// and copied back.
 /// </summary>
-public sealed class HostBucketCollectives : IBucketCollectives
+internal sealed class HostBucketCollectives : IBucketCollectives
 {
     /// <summary>Exchanges buckets over <paramref name="group"/>.</summary>
     public HostBucketCollectives(IProcessGroup group) => Group = group ?? throw new ArgumentNullException(nameof(group));

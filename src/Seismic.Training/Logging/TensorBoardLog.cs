@@ -10,7 +10,7 @@ namespace Seismic.Training.Logging;
 /// TorchSharp's <c>torch.utils.tensorboard.SummaryWriter</c>. Each call appends one event and flushes it, so the
 /// file can be read while training runs (<c>tensorboard --logdir DIR</c>). Safe to call from several threads.
 /// </summary>
-public sealed class TensorBoardLog
+internal sealed class TensorBoardLog
 {
     private readonly SummaryWriter _writer;
     private readonly Lock _gate = new();
