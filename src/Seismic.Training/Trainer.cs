@@ -38,7 +38,6 @@ public sealed class Trainer : IDisposable
     private readonly SeismicDataset? _val;
     private readonly ICorruption _corruption;
     private readonly ILogger _logger;
-    private readonly IProgress<TrainingProgress>? _progress;
     private readonly AdamW _optimizer;
     private readonly Generator _generator = new(0, CPU);
     private readonly List<double> _losses = [];
@@ -57,7 +56,7 @@ public sealed class Trainer : IDisposable
     private readonly RunLock? _runLock;
 
     internal Trainer(TrainingOptions options, BridgeModel model, SeismicDataset train, SeismicDataset? val,
-                     ILogger? logger, IProgress<TrainingProgress>? progress, bool ownsDatasets, RunLock? runLock, IProcessGroup group,
+                     ILogger? logger, bool ownsDatasets, RunLock? runLock, IProcessGroup group,
                      IBucketCollectives? collectives)
     {
         _group = group;
@@ -69,7 +68,6 @@ public sealed class Trainer : IDisposable
         _val = val;
         _corruption = model.Spec.Corruption.Create();
         _logger = group.Rank == 0 ? logger ?? NullLogger.Instance : NullLogger.Instance;
-        _progress = progress;
         var optimization = options.Optimization;
         _microbatches = optimization.BatchSize / optimization.Microbatch;
         _learningRate = optimization.LearningRate;
@@ -159,7 +157,6 @@ public sealed class Trainer : IDisposable
             double lr = _learningRate;
             double loss = Step();
             var report = new TrainingProgress(Iteration, optimization.NumIterations, loss, lr, clock.Elapsed);
-            _progress?.Report(report);
             IterationCompleted?.Invoke(report);
             if (Iteration % schedule.LogEvery == 0)
             {

@@ -25,11 +25,9 @@ public sealed class TrainerBuilder
 {
     private TrainingOptions _options = new();
     private ILogger? _logger;
-    private IProgress<TrainingProgress>? _progress;
     private IProgress<CacheBuildProgress>? _cacheProgress;
     private SeismicDataset? _train;
     private SeismicDataset? _val;
-    private bool _withValidation = true;
     private IProcessGroup _group = SingleProcessGroup.Instance;
     private IBucketCollectives? _collectives;
 
@@ -47,13 +45,6 @@ public sealed class TrainerBuilder
         return this;
     }
 
-    /// <summary>Receives a report after every iteration.</summary>
-    public TrainerBuilder Progress(IProgress<TrainingProgress>? progress)
-    {
-        _progress = progress;
-        return this;
-    }
-
     /// <summary>Receives reports while a dataset cache is built on first use.</summary>
     public TrainerBuilder CacheProgress(IProgress<CacheBuildProgress>? progress)
     {
@@ -61,7 +52,11 @@ public sealed class TrainerBuilder
         return this;
     }
 
-    /// <summary>Uses already built datasets instead of opening them from <see cref="DataOptions.DatasetDir"/>; they stay the caller's to dispose.</summary>
+    /// <summary>
+    /// Uses already built datasets instead of opening them from <see cref="DataOptions.DatasetDir"/>; they stay the
+    /// caller's to dispose. Without <paramref name="val"/> the run does not validate (with datasets opened from
+    /// <see cref="DataOptions.DatasetDir"/>, <see cref="ScheduleOptions.ValBatches"/> = 0 does the same).
+    /// </summary>
     public TrainerBuilder Datasets(SeismicDataset train, SeismicDataset? val)
     {
         _train = train ?? throw new ArgumentNullException(nameof(train));
@@ -85,13 +80,6 @@ public sealed class TrainerBuilder
         if (collectives is not null && !ReferenceEquals(collectives.Group, group))
             throw new ArgumentException("The bucket collectives must exchange over the trainer's process group", nameof(collectives));
         (_group, _collectives) = (group, collectives);
-        return this;
-    }
-
-    /// <summary>Skips the validation split (no validation during training).</summary>
-    public TrainerBuilder WithoutValidation()
-    {
-        _withValidation = false;
         return this;
     }
 
@@ -129,7 +117,7 @@ public sealed class TrainerBuilder
             // Rank 0 builds the dataset caches (once, on first use); the other ranks open them when they are complete.
             if (_group.Rank != 0) _group.Barrier();
             var train = _train ?? Open(opened, o, DatasetSplit.Train);
-            var val = !ownsDatasets ? _val : _withValidation && o.Schedule.ValBatches > 0 ? Open(opened, o, DatasetSplit.Val) : null;
+            var val = !ownsDatasets ? _val : o.Schedule.ValBatches > 0 ? Open(opened, o, DatasetSplit.Val) : null;
             if (_group.Rank == 0) _group.Barrier();
             if (train.ImageSize != o.Model.ImageSize)
                 throw new ArgumentException($"The training dataset has image size {train.ImageSize} but Model.ImageSize is {o.Model.ImageSize}");
@@ -138,7 +126,7 @@ public sealed class TrainerBuilder
 
             var model = BridgeModel.CreateValidated(o.Model, device, o.Seed, o.Optimization.EmaDecay);
             opened.Add(model);
-            var trainer = new Trainer(o, model, train, _withValidation ? val : null, _logger, _progress, ownsDatasets,
+            var trainer = new Trainer(o, model, train, val, _logger, ownsDatasets,
                                       opened.OfType<RunLock>().FirstOrDefault(), _group, _collectives);
             opened = [trainer]; // from here the trainer owns the lock, the model and the datasets it was given to own
             if (o.ResumeFrom is { } ckpt) trainer.LoadCheckpoint(ckpt);

@@ -210,7 +210,7 @@ internal static class Scenarios
         Data = new DataOptions { DatasetDir = dataset },
         Model = new ModelSpec
         {
-            Network = AdmUNetOptions.I2sbSmallCond with { ModelChannels = 16, ChannelMult = [1, 2], AttentionResolutions = [], GroupNormGroups = 8, NumHeads = 2 },
+            Network = ModelPreset.I2sbSmallCond.Network with { ModelChannels = 16, ChannelMult = [1, 2], AttentionResolutions = [], GroupNormGroups = 8, NumHeads = 2 },
             Bridge = new BridgeOptions { Interval = 100 },
             Corruption = CorruptionPreset.OpenFwiBenchmarkA,
             ImageSize = 16,

@@ -18,7 +18,7 @@ internal sealed class TinyOpenFwi : IDisposable
     public string Directory { get; }
 
     /// <summary>A U-Net small enough to train in milliseconds per step at S = 16.</summary>
-    public static AdmUNetOptions TinyNet => AdmUNetOptions.I2sbSmallCond with
+    public static AdmUNetOptions TinyNet => ModelPreset.I2sbSmallCond.Network with
     {
         ModelChannels = 16, ChannelMult = [1, 2], AttentionResolutions = [], GroupNormGroups = 8, NumHeads = 2,
     };

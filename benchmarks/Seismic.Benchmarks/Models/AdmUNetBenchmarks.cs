@@ -34,7 +34,7 @@ public class AdmUNetBenchmarks
     public void Setup()
     {
         torch.manual_seed(0);
-        _net = AdmUNet.FromPreset(Preset);
+        _net = new AdmUNet(ModelPreset.Parse(Preset).Network);
         int inCh = _net.Options.InChannels;
         _x = randn(Batch, inCh, Size, Size);
         _t = rand(Batch) * 1000;

@@ -20,7 +20,7 @@ public class EmaBenchmarks
     public void Setup()
     {
         torch.manual_seed(0);
-        _net = AdmUNet.FromPreset(Preset);
+        _net = new AdmUNet(ModelPreset.Parse(Preset).Network);
         _ema = new Ema(_net, 0.99);
     }
 

@@ -30,7 +30,7 @@ internal static class LoaderVsStep
                 ResultDir = Path.Combine(root, "results"),
                 Device = "cpu",
             };
-            using var trainer = Trainer.CreateBuilder().Options(options).WithoutValidation().Build();
+            using var trainer = Trainer.CreateBuilder().Options(options with { Schedule = options.Schedule with { ValBatches = 0 } }).Build();
             using var dataset = SeismicDataset.Builder().FromDirectory(root).Dataset("FlatVel_A").ImageSize(64).Build();
             var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = 8, Shuffle = true, Seed = 1, DropLast = true, Endless = true });
             using var batches = loader.GetEnumerator();

@@ -26,7 +26,7 @@ internal static class OneDnnCheck
         foreach (var preset in new[] { "unet_ch32", "i2sb_small_cond" })
         foreach (int batch in new[] { 2, 8 })
         {
-            var errors = Enumerable.Range(0, repeats).Select(r => ConvolutionKernelCheck.CompareNetwork(AdmUNetOptions.Preset(preset), batch, 32, seed: r)).ToArray();
+            var errors = Enumerable.Range(0, repeats).Select(r => ConvolutionKernelCheck.CompareNetwork(ModelPreset.Parse(preset).Network, batch, 32, seed: r)).ToArray();
             networksRight &= errors.All(e => e <= 1e-4);
             Console.WriteLine($"  {preset,-16} batch {batch}, 32 x 32: relative gradient difference {string.Join(", ", errors.Select(e => e.ToString("E1")))}");
         }
@@ -38,7 +38,7 @@ internal static class OneDnnCheck
     private static void CompareForwardSpeed()
     {
         Console.WriteLine("forward (no_grad), batch 8, best of 5 (ms): native / oneDNN");
-        bool before = TorchRuntime.OneDnnEnabled;
+        var before = TorchRuntime.Kernels;
         foreach (var (channels, size) in new[] { (64, 64), (128, 32), (256, 16) })
         {
             using var scope = NewDisposeScope();
@@ -46,7 +46,7 @@ internal static class OneDnnCheck
             var x = randn(8, channels, size, size);
             double Best(bool oneDnn)
             {
-                TorchRuntime.OneDnnEnabled = oneDnn;
+                TorchRuntime.ConfigureKernels(TorchRuntime.Kernels with { OneDnn = oneDnn });
                 using var noGrad = no_grad();
                 return Enumerable.Range(0, 5).Min(_ =>
                 {
@@ -59,6 +59,6 @@ internal static class OneDnnCheck
             double native = Best(false), oneDnn = Best(true);
             Console.WriteLine($"  {channels,3} channels {size,2}x{size,-2}: {native,7:F1} / {oneDnn,6:F1}  ({native / oneDnn:F1}x)");
         }
-        TorchRuntime.OneDnnEnabled = before;
+        TorchRuntime.ConfigureKernels(before);
     }
 }

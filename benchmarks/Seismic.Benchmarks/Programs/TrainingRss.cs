@@ -28,7 +28,7 @@ internal static class TrainingRss
                 ResultDir = Path.Combine(root, "results"),
                 Device = "cpu",
             };
-            using var trainer = Trainer.CreateBuilder().Options(options).WithoutValidation().Build();
+            using var trainer = Trainer.CreateBuilder().Options(options with { Schedule = options.Schedule with { ValBatches = 0 } }).Build();
             Console.WriteLine($"training RSS: i2sb_small_cond, S = {size}, batch 4, {steps} steps, {torch.get_num_threads()} threads, load before {Measure.LoadAverage()}");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long baseline = -1, max = 0, min = long.MaxValue;

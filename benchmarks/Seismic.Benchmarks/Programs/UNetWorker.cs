@@ -29,7 +29,7 @@ internal static class UNetWorker
         TorchRuntime.EnsureAvailable();
         torch.set_num_threads(threads);
 
-        using var net = AdmUNet.FromPreset(preset);
+        using var net = new AdmUNet(ModelPreset.Parse(preset).Network);
         net.LoadPyTorchStateDict(weights);
         using var x = Load(Path.Combine(dir, "x.npy"));
         using var t = Load(Path.Combine(dir, "t.npy"));

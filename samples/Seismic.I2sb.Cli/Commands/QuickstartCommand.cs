@@ -121,7 +121,7 @@ internal static class QuickstartCommand
         Console.WriteLine($"  cached {train.Count} train / {val.Count} val samples at {size} x {size}");
 
         // 3. Train a small conditional bridge for a bounded time.
-        using var trainer = Trainer.CreateBuilder().Options(options).Datasets(train, val).WithoutValidation().Build();
+        using var trainer = Trainer.CreateBuilder().Options(options).Datasets(train, val: null).Build(); // no validation: the evaluation comes next
         var trained = ProgressDisplay.Run($"3/4 train {options.Model.NetworkName}", progress =>
         {
             trainer.IterationCompleted += p => progress.Report(new ProgressUpdate(p.Iteration, p.Total, $"loss {p.Loss:F4}"));

@@ -4,7 +4,7 @@ namespace Seismic.Diffusion.Runtime;
 
 /// <summary>
 /// libtorch's process-wide kernel switches, which TorchSharp does not bind (at::globalContext()). Nothing here runs
-/// unless an application asks (<see cref="TorchRuntime.ConfigureKernels"/>, <see cref="TorchRuntime.OneDnnEnabled"/>).
+/// unless an application asks (<see cref="TorchRuntime.ConfigureKernels"/>).
 /// </summary>
 internal static class OneDnnGuard
 {
@@ -35,6 +35,8 @@ internal static class OneDnnGuard
         }
     }
 
+    public static bool NnpackEnabled => Available && UserEnabledNnpack(GlobalContext());
+
     public static void SetNnpack(bool enabled)
     {
         Require();
@@ -53,6 +55,10 @@ internal static class OneDnnGuard
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
     private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledNNPACKEv")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    private static extern bool UserEnabledNnpack(IntPtr context);
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
     [return: MarshalAs(UnmanagedType.U1)]

@@ -5,8 +5,8 @@ namespace Seismic.Diffusion.Runtime;
 /// <summary>
 /// Checks that libtorch can be loaded and chooses devices. TorchSharp reports a missing native prerequisite as a
 /// bare <see cref="TypeInitializationException"/> on the first tensor; this turns it into a message that names
-/// the cause and the fix. It changes no libtorch setting unless asked: <see cref="ConfigureKernels"/> and
-/// <see cref="OneDnnEnabled"/> are the explicit, process-wide switches an application sets once at start-up.
+/// the cause and the fix. It changes no libtorch setting unless asked: <see cref="ConfigureKernels"/> is the one
+/// explicit, process-wide switch an application sets once at start-up (and a diagnostic may set and restore).
 /// </summary>
 public static class TorchRuntime
 {
@@ -33,24 +33,25 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// libtorch's oneDNN CPU kernels, process-wide (PyTorch's <c>torch.backends.mkldnn.enabled</c>). On by default, also
-    /// for training: the models avoid the layer shape whose oneDNN gradients are wrong on some CPUs
-    /// (docs/troubleshooting.md). Setting this affects every thread; it is meant for diagnostics and comparisons.
+    /// The kernel switches in effect (what <see cref="ConfigureKernels"/> last set, or libtorch's defaults); a diagnostic
+    /// that changes them restores them with <c>ConfigureKernels(saved)</c>. Where the switches cannot be reached (not
+    /// x86-64 Linux) both read false.
     /// </summary>
-    /// <exception cref="PlatformNotSupportedException">Set on a platform where the switch cannot be reached (not x86-64 Linux).</exception>
-    public static bool OneDnnEnabled
+    public static KernelSettings Kernels
     {
         get
         {
             EnsureAvailable();
-            return OneDnnGuard.OneDnnEnabled;
-        }
-        set
-        {
-            EnsureAvailable();
-            OneDnnGuard.OneDnnEnabled = value;
+            return new KernelSettings { OneDnn = OneDnnGuard.OneDnnEnabled, Nnpack = OneDnnGuard.NnpackEnabled };
         }
     }
+
+    /// <summary>
+    /// Whether libtorch's oneDNN CPU kernels are on, process-wide (PyTorch's <c>torch.backends.mkldnn.enabled</c>;
+    /// <see cref="Kernels"/>.OneDnn). On by default, also for training: the models avoid the layer shape whose oneDNN
+    /// gradients are wrong on some CPUs (docs/troubleshooting.md). Change it with <see cref="ConfigureKernels"/>.
+    /// </summary>
+    public static bool OneDnnEnabled => Kernels.OneDnn;
 
     /// <summary>True when a CUDA device is usable (always false with the CPU backend).</summary>
     public static bool IsCudaAvailable

@@ -25,7 +25,7 @@ public static class ConvolutionKernelCheck
     public static ConvolutionKernelCheckResult Run(int repeats = 1, Seed? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
-        bool before = TorchRuntime.OneDnnEnabled;
+        var before = TorchRuntime.Kernels;
         try
         {
             torch.manual_seed((seed ?? new Seed(1)).ToInt64());
@@ -46,7 +46,7 @@ public static class ConvolutionKernelCheck
         }
         finally
         {
-            TorchRuntime.OneDnnEnabled = before;
+            TorchRuntime.ConfigureKernels(before);
         }
     }
 
@@ -66,7 +66,7 @@ public static class ConvolutionKernelCheck
     public static double CompareNetwork(AdmUNetOptions options, int batch, int imageSize, Seed seed)
     {
         ArgumentNullException.ThrowIfNull(options);
-        bool before = TorchRuntime.OneDnnEnabled;
+        var before = TorchRuntime.Kernels;
         try
         {
             using var scope = NewDisposeScope();
@@ -83,7 +83,7 @@ public static class ConvolutionKernelCheck
 
             Tensor[] Gradients(bool oneDnn)
             {
-                TorchRuntime.OneDnnEnabled = oneDnn;
+                TorchRuntime.ConfigureKernels(TorchRuntime.Kernels with { OneDnn = oneDnn });
                 net.zero_grad();
                 var input = x.detach().requires_grad_(true);
                 (net.call(input, t) * upstream).sum().backward();
@@ -104,7 +104,7 @@ public static class ConvolutionKernelCheck
         }
         finally
         {
-            TorchRuntime.OneDnnEnabled = before;
+            TorchRuntime.ConfigureKernels(before);
         }
     }
 
@@ -116,9 +116,9 @@ public static class ConvolutionKernelCheck
 
     private static double Disagreement(nn.Module<Tensor, Tensor> conv, Tensor x, Tensor upstream)
     {
-        TorchRuntime.OneDnnEnabled = true;
+        TorchRuntime.ConfigureKernels(TorchRuntime.Kernels with { OneDnn = true });
         var withOneDnn = InputGradient(conv, x, upstream);
-        TorchRuntime.OneDnnEnabled = false;
+        TorchRuntime.ConfigureKernels(TorchRuntime.Kernels with { OneDnn = false });
         var native = InputGradient(conv, x, upstream);
         return RelativeError(withOneDnn, native);
     }

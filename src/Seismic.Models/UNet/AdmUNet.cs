@@ -110,10 +110,7 @@ public sealed class AdmUNet : Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Builds the named preset (see <see cref="AdmUNetOptions.Preset(string)"/>).</summary>
     /// <exception cref="ArgumentException">Unknown preset name.</exception>
-    public static AdmUNet FromPreset(string name) => new(AdmUNetOptions.Preset(name));
-
     /// <summary>The (validated) options this network was built from.</summary>
     public AdmUNetOptions Options { get; }
 

@@ -2,14 +2,14 @@ namespace Seismic.Models;
 
 /// <summary>
 /// The configuration of an <see cref="AdmUNet"/>: every field of the reference's ADM U-Net (guided diffusion) config,
-/// with the reference defaults, named presets, and validation. Options are plain settable properties; start from a
-/// preset (<see cref="Preset(string)"/>, <see cref="ModelPreset"/>) or <c>new AdmUNetOptions()</c> and change fields with object
-/// initialisers or <c>with</c> expressions. Validation runs once, when the network is built
+/// with the reference defaults and validation. Options are init-only properties; start from a named preset's
+/// (<see cref="ModelPreset"/>: <c>ModelPreset.UnetCh32.Network</c>, <c>ModelPreset.Parse(name).Network</c>) or
+/// <c>new AdmUNetOptions()</c> and change fields with <c>with</c> expressions. Validation runs once, when the network is built
 /// (<see cref="Validate"/>).
 /// </summary>
 /// <example>
 /// <code>
-/// var options = AdmUNetOptions.Preset("i2sb_small_cond") with { Dropout = 0.1 };
+/// var options = ModelPreset.I2sbSmallCond.Network with { Dropout = 0.1 };
 /// using var net = new AdmUNet(options);
 /// </code>
 /// </example>
@@ -53,63 +53,6 @@ public sealed record AdmUNetOptions
 
     /// <summary>Whether down/up-sampling uses a learned 3x3 convolution (strided conv down; nearest x2 then conv up) instead of average pooling / plain nearest upsampling. The default value is true.</summary>
     public bool ConvResample { get; init; } = true;
-
-    /// <summary>The names accepted by <see cref="Preset(string)"/> (those of <see cref="ModelPreset.All"/>).</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = [.. ModelPreset.All.Select(p => p.Name)];
-
-    /// <summary>The reference <c>unet_ch32</c> config: 32 channels, mult (1,2,4,8), 2 res blocks, attention at 16 and 8, 4 heads, 6 in / 1 out; 15,852,481 parameters.</summary>
-    public static AdmUNetOptions UnetCh32 => new();
-
-    /// <summary>The reference <c>unet_ch64</c> config: as <see cref="UnetCh32"/> with 64 channels; 63,330,177 parameters.</summary>
-    public static AdmUNetOptions UnetCh64 => new() { ModelChannels = 64 };
-
-    /// <summary>
-    /// The small seismic-conditioned net of the later upstream state: 16 channels, mult (1,2,4), 2 res blocks,
-    /// attention factor 16 (so only the middle block attends), 16 GroupNorm groups, 6 in / 1 out; 950,817 parameters.
-    /// </summary>
-    public static AdmUNetOptions I2sbSmallCond => new()
-    {
-        ModelChannels = 16,
-        ChannelMult = [1, 2, 4],
-        AttentionResolutions = [16],
-        GroupNormGroups = 16,
-    };
-
-    /// <summary>
-    /// <see cref="I2sbSmallCond"/> without the seismic condition: 1 input channel (x_n only, an unconditional
-    /// velocity-to-velocity bridge); 950,097 parameters.
-    /// </summary>
-    public static AdmUNetOptions I2sbSmall => I2sbSmallCond with { InChannels = 1 };
-
-    /// <summary>
-    /// A larger sibling of <see cref="I2sbSmallCond"/> (our choice; the reference names it but the golden set does not
-    /// pin it): 32 channels, mult (1,2,4,4), 2 res blocks, attention at factors 4 and 8 plus the middle block, 16 GroupNorm
-    /// groups, 4 heads, 6 in / 1 out.
-    /// </summary>
-    public static AdmUNetOptions I2sbLargeCond => new()
-    {
-        ModelChannels = 32,
-        ChannelMult = [1, 2, 4, 4],
-        AttentionResolutions = [8, 4],
-        GroupNormGroups = 16,
-    };
-
-    /// <summary><see cref="I2sbLargeCond"/> with 1 input channel (unconditional).</summary>
-    public static AdmUNetOptions I2sbLarge => I2sbLargeCond with { InChannels = 1 };
-
-    /// <summary>Returns a fresh copy of the named preset (case-insensitive; see <see cref="PresetNames"/>).</summary>
-    /// <exception cref="ArgumentException">The name is not a known preset; the message lists the valid names.</exception>
-    public static AdmUNetOptions Preset(string name) => ModelPreset.Parse(name).Network;
-
-
-
-
-
-
-
-
-
-
 
     /// <summary>The factor by which the input's height and width must be divisible: 2^(levels - 1).</summary>
     public int SizeDivisor => 1 << Math.Max(0, ChannelMult.Count - 1);

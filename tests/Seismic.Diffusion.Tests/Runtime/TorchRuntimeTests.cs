@@ -55,16 +55,17 @@ public class TorchRuntimeTests
     {
         TorchRuntime.EnsureAvailable();
         if (!OneDnnGuard.Available) return;
-        bool before = TorchRuntime.OneDnnEnabled;
+        var before = TorchRuntime.Kernels;
         try
         {
-            TorchRuntime.OneDnnEnabled = !before;
-            Assert.Equal(!before, TorchRuntime.OneDnnEnabled);
+            TorchRuntime.ConfigureKernels(before with { OneDnn = !before.OneDnn });
+            Assert.Equal(!before.OneDnn, TorchRuntime.OneDnnEnabled);
+            Assert.Equal(before.Nnpack, TorchRuntime.Kernels.Nnpack);
         }
         finally
         {
-            TorchRuntime.OneDnnEnabled = before;
+            TorchRuntime.ConfigureKernels(before);
         }
-        Assert.Equal(before, TorchRuntime.OneDnnEnabled);
+        Assert.Equal(before, TorchRuntime.Kernels);
     }
 }

@@ -36,7 +36,7 @@ public sealed class OneDnnGradientTests
             {
                 // unet_ch32 at 8 x 8 still reaches its deepest level (1 x 1); the bug depends on channel counts, not on image size.
                 int imageSize = preset == "unet_ch32" ? 8 : 16;
-                double error = ConvolutionKernelCheck.CompareNetwork(AdmUNetOptions.Preset(preset), batch, imageSize, seed: 100 + repeat);
+                double error = ConvolutionKernelCheck.CompareNetwork(ModelPreset.Parse(preset).Network, batch, imageSize, seed: 100 + repeat);
                 Assert.True(error <= 1e-4, $"{preset}, batch {batch}, {threads} thread(s), repeat {repeat}: relative gradient difference {error:E2}");
             }
         }

@@ -11,7 +11,7 @@ public class BridgeModelTests
 {
     private static ModelSpec Tiny => new()
     {
-        Network = AdmUNetOptions.I2sbSmallCond with { ModelChannels = 8, ChannelMult = [1, 2], AttentionResolutions = [], GroupNormGroups = 4, NumHeads = 1 },
+        Network = ModelPreset.I2sbSmallCond.Network with { ModelChannels = 8, ChannelMult = [1, 2], AttentionResolutions = [], GroupNormGroups = 4, NumHeads = 1 },
         Bridge = new Seismic.Diffusion.BridgeOptions { Interval = 20 },
         Corruption = CorruptionPreset.OpenFwiBenchmarkA,
         ImageSize = 16,
@@ -68,7 +68,7 @@ public class BridgeModelTests
         Assert.False(ModelPreset.TryParse("unet_ch128", out _));
         var e = Assert.Throws<ArgumentException>(() => ModelPreset.Parse("unet_ch128"));
         foreach (var p in ModelPreset.All) Assert.Contains(p.Name, e.Message);
-        Assert.Equal("i2sb_small_cond", new ModelSpec { Network = AdmUNetOptions.I2sbSmallCond }.NetworkName);
+        Assert.Equal("i2sb_small_cond", new ModelSpec { Network = ModelPreset.I2sbSmallCond.Network }.NetworkName);
         Assert.Equal("custom", Tiny.NetworkName);
         Assert.Equal("\"unet_ch64\"", JsonSerializer.Serialize(ModelPreset.UnetCh64));
     }

@@ -146,7 +146,7 @@ public sealed class StateDictFileTests : IDisposable
         using var tiny = TestNets.LoadTiny();
         var tinyPath = PathIn("tiny.safetensors");
         tiny.SaveSafetensors(tinyPath);
-        using var ch32 = AdmUNet.FromPreset("i2sb_small_cond");
+        using var ch32 = new AdmUNet(ModelPreset.Parse("i2sb_small_cond").Network);
         var e4 = Assert.Throws<StateDictException>(() => ch32.LoadPyTorchStateDict(tinyPath));
         Assert.Contains("more)", e4.Message);
     }

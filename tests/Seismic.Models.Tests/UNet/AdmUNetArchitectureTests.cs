@@ -13,7 +13,7 @@ public class AdmUNetArchitectureTests
         var expected = golden.GetProperty("state_dict_shapes").EnumerateObject()
             .Select(p => (p.Name, Shape: p.Value.EnumerateArray().Select(e => e.GetInt64()).ToArray())).ToList();
 
-        using var net = AdmUNet.FromPreset(name);
+        using var net = new AdmUNet(ModelPreset.Parse(name).Network);
         var actual = net.state_dict().Select(kv => (kv.Key, Shape: kv.Value.shape)).ToList();
 
         Assert.Equal(expected.Select(e => e.Name), actual.Select(a => a.Key));          // names and order
@@ -25,13 +25,13 @@ public class AdmUNetArchitectureTests
     [Fact]
     public void Parameter_totals_are_exact()
     {
-        using var ch32 = AdmUNet.FromPreset("unet_ch32");
+        using var ch32 = new AdmUNet(ModelPreset.Parse("unet_ch32").Network);
         Assert.Equal(15_852_481, ch32.ParameterCount);
-        using var small = AdmUNet.FromPreset("i2sb_small_cond");
+        using var small = new AdmUNet(ModelPreset.Parse("i2sb_small_cond").Network);
         Assert.Equal(950_817, small.ParameterCount);
-        using var smallUncond = AdmUNet.FromPreset("i2sb_small");
+        using var smallUncond = new AdmUNet(ModelPreset.Parse("i2sb_small").Network);
         Assert.Equal(950_097, smallUncond.ParameterCount);          // only the first conv differs: 5 x 16 x 3 x 3 fewer
-        using var large = AdmUNet.FromPreset("i2sb_large_cond");
+        using var large = new AdmUNet(ModelPreset.Parse("i2sb_large_cond").Network);
         Assert.Equal(6_930_369, large.ParameterCount);
     }
 
@@ -48,7 +48,7 @@ public class AdmUNetArchitectureTests
     [Fact]
     public void Small_preset_attends_only_in_the_middle()
     {
-        using var net = AdmUNet.FromPreset("i2sb_small_cond");
+        using var net = new AdmUNet(ModelPreset.Parse("i2sb_small_cond").Network);
         var qkv = net.state_dict().Keys.Where(k => k.EndsWith(".qkv.weight", StringComparison.Ordinal)).ToList();
         Assert.Equal(["middle_block.1.qkv.weight"], qkv);
     }

@@ -18,43 +18,43 @@ public class AdmUNetOptionsTests
         Assert.True(o.UseScaleShiftNorm);
         Assert.Equal(32, o.GroupNormGroups);
         Assert.True(o.ConvResample);
-        Assert.Equal(o, AdmUNetOptions.Preset("unet_ch32"));
+        Assert.Equal(o, ModelPreset.Parse("unet_ch32").Network);
     }
 
     [Fact]
     public void Every_preset_name_resolves_and_validates()
     {
-        foreach (var name in AdmUNetOptions.PresetNames)
+        foreach (var name in ModelPreset.All.Select(p => p.Name))
         {
-            var o = AdmUNetOptions.Preset(name);
+            var o = ModelPreset.Parse(name).Network;
             o.Validate();
             Assert.Equal(name.EndsWith("_cond", StringComparison.Ordinal) || name.StartsWith("unet", StringComparison.Ordinal) ? 6 : 1, o.InChannels);
         }
-        Assert.Equal(64, AdmUNetOptions.Preset("UNET_CH64").ModelChannels);
-        Assert.Equal(16, AdmUNetOptions.I2sbSmallCond.GroupNormGroups);
-        Assert.Equal([1, 2, 4], AdmUNetOptions.I2sbSmallCond.ChannelMult);
+        Assert.Equal(64, ModelPreset.Parse("UNET_CH64").Network.ModelChannels);
+        Assert.Equal(16, ModelPreset.I2sbSmallCond.Network.GroupNormGroups);
+        Assert.Equal([1, 2, 4], ModelPreset.I2sbSmallCond.Network.ChannelMult);
     }
 
     [Fact]
     public void Unknown_preset_lists_the_valid_names()
     {
-        var e = Assert.Throws<ArgumentException>(() => AdmUNetOptions.Preset("unet_ch128"));
+        var e = Assert.Throws<ArgumentException>(() => ModelPreset.Parse("unet_ch128").Network);
         Assert.Contains("unet_ch128", e.Message);
-        foreach (var name in AdmUNetOptions.PresetNames) Assert.Contains(name, e.Message);
+        foreach (var name in ModelPreset.All.Select(p => p.Name)) Assert.Contains(name, e.Message);
     }
 
     [Fact]
     public void Presets_are_fresh_copies()
     {
-        var a = AdmUNetOptions.UnetCh32 with { ModelChannels = 8 };
-        Assert.Equal(32, AdmUNetOptions.UnetCh32.ModelChannels);
+        var a = ModelPreset.UnetCh32.Network with { ModelChannels = 8 };
+        Assert.Equal(32, ModelPreset.UnetCh32.Network.ModelChannels);
         Assert.Equal(8, a.ModelChannels);
     }
 
     [Fact]
     public void Variations_are_with_expressions_and_equality_compares_values()
     {
-        var o = AdmUNetOptions.I2sbSmallCond with
+        var o = ModelPreset.I2sbSmallCond.Network with
         {
             InChannels = 2, OutChannels = 1, ModelChannels = 8, ChannelMult = [1, 2], NumResBlocks = 1, AttentionResolutions = [2],
             NumHeads = 2, NumHeadChannels = 4, Dropout = 0.1, GroupNormGroups = 4, UseScaleShiftNorm = false, ConvResample = false,
@@ -65,19 +65,19 @@ public class AdmUNetOptionsTests
             NumHeads = 2, NumHeadChannels = 4, Dropout = 0.1, GroupNormGroups = 4, UseScaleShiftNorm = false, ConvResample = false,
         }, o);
         Assert.Equal(2, o.SizeDivisor);
-        Assert.Equal(8, AdmUNetOptions.UnetCh32.SizeDivisor);
+        Assert.Equal(8, ModelPreset.UnetCh32.Network.SizeDivisor);
     }
 
     public static TheoryData<AdmUNetOptions, string> Invalid => new()
     {
-        { AdmUNetOptions.I2sbSmallCond with { GroupNormGroups = 32 }, "GroupNormGroups" },      // 16 channels, 32 groups
-        { AdmUNetOptions.UnetCh32 with { NumHeads = 5 }, "NumHeads" },
-        { AdmUNetOptions.UnetCh32 with { NumHeadChannels = 48 }, "NumHeadChannels" },
-        { AdmUNetOptions.UnetCh32 with { AttentionResolutions = [32, 12] }, "AttentionResolutions" },
-        { AdmUNetOptions.UnetCh32 with { ChannelMult = [] }, "ChannelMult" },
-        { AdmUNetOptions.UnetCh32 with { Dropout = 1.0 }, "Dropout" },
-        { AdmUNetOptions.UnetCh32 with { InChannels = 0 }, "InChannels" },
-        { AdmUNetOptions.UnetCh32 with { NumResBlocks = 0 }, "NumResBlocks" },
+        { ModelPreset.I2sbSmallCond.Network with { GroupNormGroups = 32 }, "GroupNormGroups" },      // 16 channels, 32 groups
+        { ModelPreset.UnetCh32.Network with { NumHeads = 5 }, "NumHeads" },
+        { ModelPreset.UnetCh32.Network with { NumHeadChannels = 48 }, "NumHeadChannels" },
+        { ModelPreset.UnetCh32.Network with { AttentionResolutions = [32, 12] }, "AttentionResolutions" },
+        { ModelPreset.UnetCh32.Network with { ChannelMult = [] }, "ChannelMult" },
+        { ModelPreset.UnetCh32.Network with { Dropout = 1.0 }, "Dropout" },
+        { ModelPreset.UnetCh32.Network with { InChannels = 0 }, "InChannels" },
+        { ModelPreset.UnetCh32.Network with { NumResBlocks = 0 }, "NumResBlocks" },
     };
 
     [Theory]

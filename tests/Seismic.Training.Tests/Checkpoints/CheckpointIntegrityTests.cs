@@ -17,7 +17,7 @@ public sealed class CheckpointIntegrityTests : IDisposable
         var o = _data.Options();
         o = o.Optimization(x => x with { NumIterations = 1 });
         o = o.Schedule(x => x with { ValBatches = 0 });
-        using var trainer = Trainer.CreateBuilder().Options(o).WithoutValidation().Build();
+        using var trainer = Trainer.CreateBuilder().Options(o with { Schedule = o.Schedule with { ValBatches = 0 } }).Build();
         trainer.Run();
         return trainer.CheckpointPath;
     }
@@ -130,7 +130,7 @@ public sealed class CheckpointIntegrityTests : IDisposable
         Assert.Equal(0, converted.Schedule.ValBatches);
         var resume = _data.Options() with { ResumeFrom = old, Name = "resumed" };
         resume = resume.Optimization(x => x with { NumIterations = 2 }).Schedule(x => x with { ValBatches = 0 });
-        using var trainer = Trainer.CreateBuilder().Options(resume).WithoutValidation().Build();
+        using var trainer = Trainer.CreateBuilder().Options(resume with { Schedule = resume.Schedule with { ValBatches = 0 } }).Build();
         Assert.Equal(1, trainer.Iteration);
         trainer.Run();
         Assert.Equal(2, trainer.Iteration);

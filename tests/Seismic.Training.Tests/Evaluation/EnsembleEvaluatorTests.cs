@@ -20,7 +20,7 @@ public sealed class EnsembleEvaluatorTests : IDisposable
     {
         var o = _data.Options();
         o = o.Optimization(x => x with { NumIterations = 1 });
-        var trainer = Trainer.CreateBuilder().Options(o).WithoutValidation().Build();
+        var trainer = Trainer.CreateBuilder().Options(o with { Schedule = o.Schedule with { ValBatches = 0 } }).Build();
         trainer.Run();
         return trainer;
     }

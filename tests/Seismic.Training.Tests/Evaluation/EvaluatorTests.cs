@@ -19,7 +19,7 @@ public sealed class EvaluatorTests : IDisposable
     {
         var o = _data.Options();
         o = o.Optimization(x => x with { NumIterations = 1 });
-        using var trainer = Trainer.CreateBuilder().Options(o).WithoutValidation().Build();
+        using var trainer = Trainer.CreateBuilder().Options(o with { Schedule = o.Schedule with { ValBatches = 0 } }).Build();
         trainer.Run();
         using var val = SeismicDataset.Builder().FromDirectory(_data.Directory).Dataset("FlatVel_A").Split(DatasetSplit.Val).ImageSize(16).Build();
         var batches = new List<PredictionBatch>();
