@@ -63,17 +63,17 @@ internal static partial class CliAction
             Console.Error.WriteLine($"error: {message}");
             if (code == (int)ExitCode.Internal && !Debug(parse))
                 Console.Error.WriteLine($"(an internal error: run again with --verbose or {DebugVariable}=1 for the stack trace, and please report it)");
+            if (Debug(parse)) Console.Error.WriteLine(thrown);
             return code;
         }
     }
 
     /// <summary>
-    /// The exit code and the one-line message (flags as the user typed them) of a failure; with <c>--verbose</c> the full
-    /// exception is written to stderr first. Also what a failing rank of a distributed job prints before it aborts the job.
+    /// The exit code and the one-line message (flags as the user typed them) of a failure: what <see cref="Run"/> prints,
+    /// and what a failing rank of a distributed job prints before it aborts the job.
     /// </summary>
     public static (int ExitCode, string Message) Describe(Exception thrown, ParseResult parse, IReadOnlyDictionary<string, string>? aliases)
     {
-        if (Debug(parse)) Console.Error.WriteLine(thrown);
         var (code, message) = Classify(Unwrap(thrown));
         return ((int)code, Flags(OneLine(message), parse, aliases));
     }

@@ -98,7 +98,11 @@ internal static class TrainCommand
                 Mode = Mode(parse), CollectiveTimeout = CliAction.Minutes(parse.GetValue(CollectiveTimeout), CollectiveTimeout.Name),
             });
             // A failure on one rank ends the whole job at once with one line naming the rank; alone, it is reported as usual.
-            return group.RunOrAbort(() => Train(parse, options, group), e => CliAction.Describe(e, parse, Aliases));
+            return group.RunOrAbort(() => Train(parse, options, group), e =>
+            {
+                if (CliAction.Debug(parse)) Console.Error.WriteLine(e); // the trace first: the rank's one line is the last before the abort
+                return CliAction.Describe(e, parse, Aliases);
+            });
         }, Aliases));
         return command;
     }

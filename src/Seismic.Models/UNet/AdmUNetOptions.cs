@@ -25,7 +25,9 @@ public sealed record AdmUNetOptions
     public int ModelChannels { get; init; } = 32;
 
     /// <summary>Channel multiplier per resolution level; each level after the first halves the spatial size. The default value is (1, 2, 4, 8).</summary>
-    public IReadOnlyList<int> ChannelMult { get; init; } = [1, 2, 4, 8];
+    public IReadOnlyList<int> ChannelMult { get => _channelMult; init => _channelMult = Copy(value); }
+
+    private readonly IReadOnlyList<int> _channelMult = Copy([1, 2, 4, 8]);
 
     /// <summary>Residual blocks per level on the way down (the way up has one more). The default value is 2.</summary>
     public int NumResBlocks { get; init; } = 2;
@@ -34,7 +36,12 @@ public sealed record AdmUNetOptions
     /// Downsample factors (1, 2, 4, ...; not pixel sizes) at which self-attention follows each residual block.
     /// The middle block always attends. The default value is (16, 8).
     /// </summary>
-    public IReadOnlyList<int> AttentionResolutions { get; init; } = [16, 8];
+    public IReadOnlyList<int> AttentionResolutions { get => _attentionResolutions; init => _attentionResolutions = Copy(value); }
+
+    private readonly IReadOnlyList<int> _attentionResolutions = Copy([16, 8]);
+
+    // The options keep their own read-only copy: a list the caller changes later cannot change a validated network's shape.
+    private static IReadOnlyList<int> Copy(IReadOnlyList<int> values) => values is null ? null! : Array.AsReadOnly(values.ToArray());
 
     /// <summary>Attention heads, used when <see cref="NumHeadChannels"/> is -1. The default value is 4.</summary>
     public int NumHeads { get; init; } = 4;

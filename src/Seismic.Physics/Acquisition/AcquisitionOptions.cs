@@ -145,6 +145,30 @@ public sealed record AcquisitionOptions
     private bool Inside(GridPoint p) => p.Z >= 0 && p.Z < ModelDepth && p.X >= 0 && p.X < ModelWidth;
 
     // OpenFWI spreads 5 shots evenly over the surface (numpy round of linspace(0, nx-1, 5)); for nx = 70: 0, 17, 34, 52, 69.
+    /// <summary>
+    /// The acquisition an OpenFWI dataset's config describes (its <c>dx</c>, <c>dt</c>, <c>nt</c>, <c>f</c>, <c>nbc</c>,
+    /// <c>n_grid</c>, and <c>ns</c> sources and <c>ng</c> receivers spread evenly over the surface at depths <c>sz</c> and
+    /// <c>gz</c>): the one place where a dataset's numbers become the forward model's. For the published datasets it
+    /// equals <see cref="OpenFwi"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is null.</exception>
+    public static AcquisitionOptions Of(Seismic.Data.OpenFwi.OpenFwiDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        int width = dataset.NGrid;
+        int sourceRow = (int)Math.Round(dataset.Sz / dataset.Dx), receiverRow = (int)Math.Round(dataset.Gz / dataset.Dx);
+        return new AcquisitionOptions
+        {
+            Dx = dataset.Dx, Dt = dataset.Dt, TimeSamples = dataset.Nt, Frequency = dataset.F, BoundaryCells = dataset.Nbc,
+            ModelDepth = width, ModelWidth = width,
+            Sources = Spread(dataset.Ns, width, sourceRow), Receivers = Spread(dataset.Ng, width, receiverRow),
+        };
+    }
+
+    // count points at one depth spread evenly from column 0 to the last (rounded half to even, as OpenFWI's shots).
+    private static GridPoint[] Spread(int count, int width, int row) =>
+        [.. Enumerable.Range(0, Math.Max(count, 0)).Select(i => new GridPoint(row, count == 1 ? 0 : (int)Math.Round(i * (width - 1) / (double)(count - 1), MidpointRounding.ToEven)))];
+
     private static IReadOnlyList<GridPoint> DefaultSources(int width) =>
         Array.AsReadOnly([.. Enumerable.Range(0, 5).Select(i => new GridPoint(1, (int)Math.Round(i * (width - 1) / 4.0, MidpointRounding.ToEven)))]);
 

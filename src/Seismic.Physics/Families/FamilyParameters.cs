@@ -74,6 +74,35 @@ public sealed record FamilyParameters
     /// <summary>Style only: see <see cref="TrendMin"/>.</summary>
     public double TrendMax { get; init; }
 
+    /// <summary>Checks the knobs for <paramref name="family"/> (the Style families use only their own) on a model of <paramref name="depth"/> rows.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A knob is out of range; the message names it (<c>FamilyParameters.MinLayers</c>, ...) and the allowed range.</exception>
+    public void Validate(VelocityFamily family, int depth = 70)
+    {
+        static void Require(bool ok, string name, string range)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, $"FamilyParameters.{name} must be {range}.");
+        }
+        bool style = family is VelocityFamily.StyleA or VelocityFamily.StyleB;
+        Require(TopVelocityMin >= VelocityModelGenerator.MinVelocity && TopVelocityMax <= VelocityModelGenerator.MaxVelocity && TopVelocityMin <= TopVelocityMax,
+            nameof(TopVelocityMin), "within [1500, 4500] m/s and <= TopVelocityMax");
+        if (style)
+        {
+            Require(TextureSigma > 0, nameof(TextureSigma), "positive");
+            Require(TextureAmplitudeMin >= 0 && TextureAmplitudeMin <= TextureAmplitudeMax, nameof(TextureAmplitudeMin), ">= 0 and <= TextureAmplitudeMax");
+            Require(TrendMin <= TrendMax, nameof(TrendMin), "<= TrendMax");
+            return;
+        }
+        Require(MinLayers >= 1 && MinLayers <= MaxLayers, nameof(MinLayers), ">= 1 and <= MaxLayers");
+        Require(MinThickness >= 1 && MaxLayers * MinThickness <= depth, nameof(MinThickness), $">= 1 with MaxLayers * MinThickness <= {depth}");
+        Require(MinStep >= 0 && MinStep <= MaxStep, nameof(MinStep), ">= 0 and <= MaxStep");
+        Require(InversionProbability is >= 0 and <= 1, nameof(InversionProbability), "within [0, 1]");
+        Require(CurveAmplitude >= 0, nameof(CurveAmplitude), ">= 0");
+        Require(CurveWavelengthMin > 0 && CurveWavelengthMin <= CurveWavelengthMax, nameof(CurveWavelengthMin), "positive and <= CurveWavelengthMax");
+        Require(MinFaults >= 0 && MinFaults <= MaxFaults, nameof(MinFaults), ">= 0 and <= MaxFaults");
+        Require(MinThrow >= 0 && MinThrow <= MaxThrow, nameof(MinThrow), ">= 0 and <= MaxThrow");
+        Require(MaxDipDegrees is >= 0 and < 90, nameof(MaxDipDegrees), "within [0, 90)");
+    }
+
     /// <summary>The preset of a family.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a family.</exception>
     public static FamilyParameters For(VelocityFamily family)

@@ -30,7 +30,7 @@ public sealed class VelocityModelGenerator
         Parameters = parameters ?? FamilyParameters.For(family);
         Depth = depth;
         Width = width;
-        Validate(Parameters);
+        Parameters.Validate(family, depth);
     }
 
     /// <summary>The family.</summary>
@@ -183,32 +183,5 @@ public sealed class VelocityModelGenerator
                 result[r * cols + c] = s;
             }
         return result;
-    }
-
-    private void Validate(FamilyParameters p)
-    {
-        static void Require(bool ok, string name, string range)
-        {
-            if (!ok) throw new ArgumentOutOfRangeException(name, $"FamilyParameters.{name} must be {range}.");
-        }
-        bool style = Family is VelocityFamily.StyleA or VelocityFamily.StyleB;
-        Require(p.TopVelocityMin >= MinVelocity && p.TopVelocityMax <= MaxVelocity && p.TopVelocityMin <= p.TopVelocityMax,
-            nameof(p.TopVelocityMin), "within [1500, 4500] m/s and <= TopVelocityMax");
-        if (style)
-        {
-            Require(p.TextureSigma > 0, nameof(p.TextureSigma), "positive");
-            Require(p.TextureAmplitudeMin >= 0 && p.TextureAmplitudeMin <= p.TextureAmplitudeMax, nameof(p.TextureAmplitudeMin), ">= 0 and <= TextureAmplitudeMax");
-            Require(p.TrendMin <= p.TrendMax, nameof(p.TrendMin), "<= TrendMax");
-            return;
-        }
-        Require(p.MinLayers >= 1 && p.MinLayers <= p.MaxLayers, nameof(p.MinLayers), ">= 1 and <= MaxLayers");
-        Require(p.MinThickness >= 1 && p.MaxLayers * p.MinThickness <= Depth, nameof(p.MinThickness), $">= 1 with MaxLayers * MinThickness <= {Depth}");
-        Require(p.MinStep >= 0 && p.MinStep <= p.MaxStep, nameof(p.MinStep), ">= 0 and <= MaxStep");
-        Require(p.InversionProbability is >= 0 and <= 1, nameof(p.InversionProbability), "within [0, 1]");
-        Require(p.CurveAmplitude >= 0, nameof(p.CurveAmplitude), ">= 0");
-        Require(p.CurveWavelengthMin > 0 && p.CurveWavelengthMin <= p.CurveWavelengthMax, nameof(p.CurveWavelengthMin), "positive and <= CurveWavelengthMax");
-        Require(p.MinFaults >= 0 && p.MinFaults <= p.MaxFaults, nameof(p.MinFaults), ">= 0 and <= MaxFaults");
-        Require(p.MinThrow >= 0 && p.MinThrow <= p.MaxThrow, nameof(p.MinThrow), ">= 0 and <= MaxThrow");
-        Require(p.MaxDipDegrees is >= 0 and < 90, nameof(p.MaxDipDegrees), "within [0, 90)");
     }
 }

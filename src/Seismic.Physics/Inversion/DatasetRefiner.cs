@@ -1,4 +1,5 @@
 using Seismic.Data.Loading;
+using Seismic.Physics.Acquisition;
 
 namespace Seismic.Physics.Inversion;
 
@@ -24,7 +25,7 @@ public sealed class DatasetRefiner : IModelRefiner
         _dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
         var info = dataset.Info;
         options = (options ?? new RefinementOptions()) with { MinVelocity = info.LabelMin, MaxVelocity = info.LabelMax };
-        _refiner = new WaveformRefiner(options, acquisition: null, maxDegreeOfParallelism);
+        _refiner = new WaveformRefiner(options, AcquisitionOptions.Of(info), maxDegreeOfParallelism);
         int cells = info.NGrid * info.NGrid;
         _velocity = new float[cells];
         _start = new float[cells];

@@ -63,6 +63,7 @@ public sealed record SynthesisOptions
         if (ValidationSamples < 0) throw new ArgumentOutOfRangeException(nameof(ValidationSamples), ValidationSamples, "ValidationSamples must be >= 0.");
         if (TrainSamples + (long)ValidationSamples == 0) throw new ArgumentOutOfRangeException(nameof(TrainSamples), 0, "TrainSamples + ValidationSamples must be >= 1.");
         Acquisition.Validate();
+        Parameters.Validate(Family, Acquisition.ModelDepth);
         long perFileBytes = (long)SamplesPerFile * Acquisition.SeismicSize * sizeof(float);
         if (SamplesPerFile < 1 || perFileBytes > (1L << 40))
             throw new ArgumentOutOfRangeException(nameof(SamplesPerFile), SamplesPerFile, "SamplesPerFile must be >= 1 (and a file under 1 TiB).");

@@ -89,4 +89,18 @@ public class AdmUNetOptionsTests
         Assert.Contains($"AdmUNetOptions.{option}", e.Message);
         Assert.Throws<ArgumentException>(() => new AdmUNet(options));
     }
+
+    [Fact]
+    public void List_options_keep_their_own_copy_of_the_caller_s_list()
+    {
+        var mult = new List<int> { 1, 2 };
+        var attention = new List<int> { 2 };
+        var o = new AdmUNetOptions { ChannelMult = mult, AttentionResolutions = attention };
+        mult.Add(4);
+        attention[0] = 3;
+        Assert.Equal([1, 2], o.ChannelMult);
+        Assert.Equal([2], o.AttentionResolutions);
+        Assert.Throws<NotSupportedException>(() => ((IList<int>)o.ChannelMult)[0] = 8);
+        Assert.Equal(o, o with { ChannelMult = [1, 2] }); // equality still compares the values
+    }
 }

@@ -6,6 +6,26 @@ namespace Seismic.Physics.Tests.Acquisition;
 public sealed class AcquisitionOptionsTests
 {
     [Fact]
+    public void A_published_dataset_s_config_describes_the_OpenFWI_acquisition()
+    {
+        foreach (var dataset in Seismic.Data.OpenFwi.OpenFwiDataset.All)
+            Assert.Equal(AcquisitionOptions.OpenFwi, AcquisitionOptions.Of(dataset));
+    }
+
+    [Fact]
+    public void A_dataset_with_other_numbers_gets_its_own_acquisition()
+    {
+        var custom = Seismic.Data.OpenFwi.OpenFwiDataset.FlatVelA with { Nt = 500, Ns = 3, Ng = 35, F = 10, Gz = 20 };
+        var a = AcquisitionOptions.Of(custom);
+        Assert.Equal((500, 10.0), (a.TimeSamples, a.Frequency));
+        Assert.Equal([new GridPoint(1, 0), new GridPoint(1, 34), new GridPoint(1, 69)], a.Sources);
+        Assert.Equal(35, a.Receivers.Count);
+        Assert.All(a.Receivers, r => Assert.Equal(2, r.Z));
+        Assert.Equal((0, 69), (a.Receivers[0].X, a.Receivers[^1].X));
+        a.Validate();
+    }
+
+    [Fact]
     public void Defaults_are_OpenFWI()
     {
         var a = AcquisitionOptions.OpenFwi;

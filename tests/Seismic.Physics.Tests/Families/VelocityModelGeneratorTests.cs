@@ -10,6 +10,20 @@ public sealed class VelocityModelGeneratorTests
 
     [Theory]
     [MemberData(nameof(Families))]
+    public void Every_preset_passes_its_own_validation(VelocityFamily family) => FamilyParameters.For(family).Validate(family);
+
+    [Fact]
+    public void Parameters_out_of_range_are_named_before_any_model_is_drawn()
+    {
+        var style = FamilyParameters.For(VelocityFamily.StyleA) with { TextureSigma = 0 };
+        Assert.Contains("FamilyParameters.TextureSigma", Assert.Throws<ArgumentOutOfRangeException>(() => style.Validate(VelocityFamily.StyleA)).Message);
+        var thick = FamilyParameters.For(VelocityFamily.FlatVelB) with { MinThickness = 20 };
+        Assert.Contains("MaxLayers * MinThickness <= 70", Assert.Throws<ArgumentOutOfRangeException>(() => thick.Validate(VelocityFamily.FlatVelB)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VelocityModelGenerator(VelocityFamily.FlatVelB, thick));
+    }
+
+    [Theory]
+    [MemberData(nameof(Families))]
     public void Models_are_integers_within_1500_4500_and_usually_increase_with_depth(VelocityFamily family)
     {
         var gen = new VelocityModelGenerator(family);
