@@ -63,7 +63,9 @@ public sealed class EnsembleEvaluator
         _ensemble.Validate();
         if (!Enum.IsDefined(selection)) throw new ArgumentException($"Unknown ensemble selection {selection}.", nameof(selection));
         _selection = selection;
-        _corruption = model.Spec.Corruption.Create();
+        if (_options.Protocol != EvaluationProtocol.Library)
+            throw new ArgumentException($"EvaluationOptions.Protocol {_options.Protocol} is not available for ensembles: the original's metric script samples one member per input");
+        _corruption = (_options.Corruption ?? model.Spec.Corruption).Create();
     }
 
     /// <summary>Inputs per batch: as many as fit <see cref="EvaluationOptions.BatchSize"/> rows, at least one.</summary>

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Seismic.Models;
+using Seismic.Tests;
+using TorchSharp.PyBridge;
+using static Seismic.Tests.PickleBytes;
+using static TorchSharp.torch;
+
+namespace Seismic.I2sb.Cli.Tests.Commands;
+
+/// <summary><c>sample</c>/<c>evaluate</c> on a run folder: this library's, and one in the Python original's layout.</summary>
+[Collection("torch")]
+public sealed class OriginalRunCommandTests
+{
+    [Fact]
+    public void A_run_in_the_originals_layout_evaluates_as_the_same_weights_in_a_run_of_train()
+    {
+        using var dir = new TempDir();
+        var ckpt = CliRunner.TrainTiny(dir, train: 4, val: 3, perFile: 4, seed: 3);
+        string[] common = ["--gpu", "cpu", "--nfe", "3", "--batch-size", "2", "--figures", "0", "--protocol", "original", "--corrupt", "blur-openfwi_custom"];
+
+        var own = CliRunner.Succeed(["evaluate", "--result-dir", dir["results"], "--name", "tiny", "--seed", "3", "--out-dir", dir["own"], .. common]);
+        Assert.Contains("Average MAE on validation:", own.Out);
+
+        // The same EMA weights as the original's bare state dict, beside an options.pkl that describes the model.
+        var checkpoints = Directory.CreateDirectory(dir["orig/tiny/checkpoints"]).FullName;
+        using (var model = BridgeModel.Load(ckpt, CPU))
+        using (model.Ema.Apply())
+        {
+            model.Network.save_py(Path.Combine(checkpoints, "latest.pt"));
+        }
+        File.WriteAllBytes(Path.Combine(checkpoints, "options.pkl"), Namespace(
+            ("seed", Value(3)), ("model", Value("i2sb_small_cond")), ("image_size", Value(16)), ("interval", Value(100)),
+            ("corrupt", Value("blur-openfwi_benchmark")), ("dataset_name", Value("FlatVel_A")), ("dataset_dir", Value(dir["flatvel"])),
+            ("ot_ode", Value(false)), ("clip_denoise", Value(false)), ("t0", Value(1e-4)), ("T", Value(1.0)), ("beta_max", Value(0.3)),
+            ("ckpt_path", [.. Str("pathlib"), .. Str("PosixPath"), 0x93, .. Str("/x/checkpoints"), 0x85, 0x52]),
+            ("fancy_flag", Value("on"))));
+        // No --seed: the run's own seed (3), as the original's scripts take it from options.pkl.
+        var original = CliRunner.Succeed(["evaluate", "--result-dir", dir["orig"], "--name", "tiny", "--out-dir", dir["orig-eval"], .. common]);
+        Assert.Contains("fancy_flag='on'", original.Out);
+
+        var a = Prediction(dir["own/report.json"]);
+        var b = Prediction(dir["orig-eval/report.json"]);
+        foreach (var metric in new[] { "mae", "mse", "ssim" })
+            Assert.True(Math.Abs(a.GetProperty(metric).GetDouble() - b.GetProperty(metric).GetDouble()) < 1e-6, $"{metric}: {a} vs {b}");
+
+        // Another seed draws other corruptions.
+        CliRunner.Succeed(["evaluate", "--result-dir", dir["orig"], "--name", "tiny", "--seed", "4", "--out-dir", dir["seed4"], .. common]);
+        Assert.NotEqual(a.GetProperty("mae").GetDouble(), Prediction(dir["seed4/report.json"]).GetProperty("mae").GetDouble());
+    }
+
+    [Fact]
+    public void Run_flags_that_do_not_name_a_model_fail_with_a_usage_error()
+    {
+        using var dir = new TempDir();
+        var half = CliRunner.Run("evaluate", "--name", "x", "--out-dir", dir["e"], "--gpu", "cpu");
+        Assert.Equal(2, half.ExitCode);
+        Assert.Contains("--result-dir and --name go together", half.Error);
+
+        var none = CliRunner.Run("sample", "--out-dir", dir["s"], "--gpu", "cpu");
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("--result-dir R --name N", none.Error);
+
+        var empty = CliRunner.Run("evaluate", "--result-dir", dir.Path, "--name", "nothing", "--out-dir", dir["e"], "--gpu", "cpu");
+        Assert.Equal(3, empty.ExitCode);
+        Assert.Contains("options.pkl", empty.Error);
+
+        var pt = Golden.PathOf("unet/unet_tiny.pt");
+        var bare = CliRunner.Run("evaluate", "--ckpt", pt, "--out-dir", dir["e"], "--gpu", "cpu");
+        Assert.Equal(2, bare.ExitCode);
+        Assert.Contains("options.pkl", bare.Error);
+
+        var fp16 = CliRunner.Run("sample", "--ckpt", pt, "--use-fp16", "--out-dir", dir["s"], "--gpu", "cpu");
+        Assert.Equal(2, fp16.ExitCode);
+        Assert.Contains("--use-fp16", fp16.Error);
+    }
+
+    private static JsonElement Prediction(string report) => JsonDocument.Parse(File.ReadAllText(report)).RootElement.GetProperty("prediction").Clone();
+}
