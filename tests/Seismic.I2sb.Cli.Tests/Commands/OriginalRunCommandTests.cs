@@ -49,6 +49,45 @@ public sealed class OriginalRunCommandTests
     }
 
     [Fact]
+    public void Sample_with_the_original_protocol_writes_batches_of_draws_of_one_sample_in_the_originals_layout()
+    {
+        using var dir = new TempDir();
+        CliRunner.TrainTiny(dir, train: 4, val: 4, perFile: 4, seed: 3);
+        var run = CliRunner.Succeed("sample", "--result-dir", dir["results"], "--name", "tiny", "--protocol", "original", "--corrupt", "blur-openfwi_custom",
+                                    "--batch-size", "2", "--total-batches", "2", "--nfe", "3", "--seed", "5", "--write-pt", "--clip-denoise",
+                                    "--out-dir", dir["out"], "--gpu", "cpu");
+        var folder = dir["out/samples/5/nfe=3_guidance-scale=0.0_clip"];
+        Assert.Contains(folder, run.Out);
+        Assert.Equal(["batch_0.pt", "batch_0_data.npy", "batch_0_model.npy", "batch_1.pt", "batch_1_data.npy", "batch_1_model.npy"],
+                     Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        for (int i = 0; i < 2; i++)
+        {
+            var draws = NpyFileFloats(Path.Combine(folder, $"batch_{i}_model.npy"), out var shape);
+            Assert.Equal([2, 1, 16, 16], shape);
+            var data = NpyFileFloats(Path.Combine(folder, $"batch_{i}_data.npy"), out var dataShape);
+            Assert.Equal([2, 5, 16, 16], dataShape);
+            int n = 5 * 16 * 16;
+            Assert.Equal(data[..n], data[n..]);               // one sample's condition, repeated
+            Assert.NotEqual(draws[..256], draws[256..]);      // two corruption draws give two posterior draws
+            Assert.All(draws, v => Assert.InRange(v, -1f, 1f)); // clamped
+            var pt = StateDictFile.Read(Path.Combine(folder, $"batch_{i}.pt")); // what torch.load reads: {"model", "data"}
+            try
+            {
+                Assert.Equal(draws, pt["model"].data<float>().ToArray());
+                Assert.Equal([2L, 5, 16, 16], pt["data"].shape);
+            }
+            finally { foreach (var t in pt.Values) t.Dispose(); }
+        }
+
+        var partition = CliRunner.Run("sample", "--result-dir", dir["results"], "--name", "tiny", "--protocol", "original", "--partition", "0_3",
+                                      "--out-dir", dir["out2"], "--gpu", "cpu");
+        Assert.Equal(2, partition.ExitCode);
+        Assert.Contains("--partition", partition.Error);
+    }
+
+    private static float[] NpyFileFloats(string path, out int[] shape) => Seismic.Data.Npy.NpyFile.ReadAllFloat32(path, out shape);
+
+    [Fact]
     public void Run_flags_that_do_not_name_a_model_fail_with_a_usage_error()
     {
         using var dir = new TempDir();
