@@ -85,6 +85,39 @@ public sealed class OriginalRunCommandTests
         Assert.Contains("--partition", partition.Error);
     }
 
+    [Fact]
+    public void Train_continues_an_original_run_with_its_options_and_init_from_starts_from_any_weights()
+    {
+        using var dir = new TempDir();
+        var ckpt = CliRunner.TrainTiny(dir, train: 4, val: 2, perFile: 4, seed: 3);
+        var checkpoints = Directory.CreateDirectory(dir["orig/run/checkpoints"]).FullName;
+        using (var model = BridgeModel.Load(ckpt, CPU)) model.Network.save_py(Path.Combine(checkpoints, "latest.pt"));
+        File.WriteAllBytes(Path.Combine(checkpoints, "options.pkl"), Namespace(
+            ("seed", Value(4)), ("model", Value("i2sb_small_cond")), ("image_size", Value(16)), ("interval", Value(100)),
+            ("corrupt", Value("blur-openfwi_benchmark")), ("dataset_name", Value("FlatVel_A")), ("batch_size", Value(2)), ("microbatch", Value(2)),
+            ("num_itr", Value(1000000)), ("lr", Value(1e-4)), ("clip_grad_norm", Value(null)), ("val_batches", Value(1)), ("fancy_flag", Value(7))));
+
+        // Only what the run does not say is given; --num-itr overrides the run's 1000000.
+        var resumed = CliRunner.Succeed("train", "--result-dir", dir["orig"], "--name", "run", "--ckpt", "latest.pt", "--dataset-dir", dir["flatvel"],
+                                        "--num-itr", "2", "--gpu", "cpu", "--val-every", "1000", "--save-every", "1000");
+        Assert.Contains("Continuing the original's run", resumed.Out);
+        Assert.Contains("fancy_flag=7", resumed.Out);
+        Assert.True(File.Exists(dir["orig/run/latest.ckpt"]));
+        using (var continued = BridgeModel.Load(dir["orig/run/latest.ckpt"], CPU))
+        {
+            Assert.Equal("i2sb_small_cond", continued.Spec.NetworkName);
+            Assert.Equal(100, continued.Spec.Bridge.Interval);
+        }
+
+        CliRunner.Succeed("train", "--result-dir", dir["results"], "--name", "tuned", "--init-from", dir["orig/run/checkpoints/latest.pt"],
+                          "--dataset-dir", dir["flatvel"], "--model", "i2sb_small_cond", "--image-size", "16", "--interval", "100", "--batch-size", "2",
+                          "--microbatch", "2", "--num-itr", "1", "--gpu", "cpu", "--val-every", "1000", "--save-every", "1000");
+        var wrong = CliRunner.Run("train", "--result-dir", dir["results"], "--name", "wrong", "--init-from", ckpt, "--dataset-dir", dir["flatvel"],
+                                  "--model", "i2sb_small", "--image-size", "16", "--num-itr", "1", "--gpu", "cpu");
+        Assert.Equal(5, wrong.ExitCode);
+        Assert.Contains("i2sb_small_cond", wrong.Error);
+    }
+
     private static float[] NpyFileFloats(string path, out int[] shape) => Seismic.Data.Npy.NpyFile.ReadAllFloat32(path, out shape);
 
     [Fact]
