@@ -152,7 +152,7 @@ public sealed class Evaluator
             ImageSize = dataset.ImageSize,
             Nfe = options.Sampler.Nfe ?? model.Bridge.Interval - 1,
             Guidance = options.Sampler.GuidanceScale,
-            Deterministic = model.Spec.Bridge.OtOde || options.Sampler.Deterministic,
+            Deterministic = model.Spec.Bridge.OtOde || options.SamplerFor(trajectory: false).Deterministic,
             Prediction = MetricSummary.From(prediction.Mean, metersPerUnit) with { DataMisfit = dataMisfit },
             PredictionNative = MetricSummary.From(predictionNative.Mean, metersPerUnit) with { DataMisfit = dataMisfit },
             Input = MetricSummary.From(input.Mean, metersPerUnit) with { DataMisfit = inputDataMisfit },
