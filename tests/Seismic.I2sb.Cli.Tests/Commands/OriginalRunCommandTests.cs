@@ -118,6 +118,19 @@ public sealed class OriginalRunCommandTests
         Assert.Contains("i2sb_small_cond", wrong.Error);
     }
 
+    [Fact]
+    public void An_ensemble_of_corruption_draws_spreads_without_sampler_noise()
+    {
+        using var dir = new TempDir();
+        var ckpt = CliRunner.TrainTiny(dir, train: 4, val: 2, perFile: 4, seed: 3);
+        var run = CliRunner.Succeed("sample", "--ckpt", ckpt, "--gpu", "cpu", "--nfe", "1", "--ensemble", "3", "--ensemble-vary", "corruption",
+                                    "--corrupt", "blur-openfwi_custom", "--figures", "0", "--out-dir", dir["ens"]);
+        Assert.DoesNotContain("all members are identical", run.Out);
+        var std = NpyFileFloats(dir["ens/prediction_std.npy"], out _);
+        Assert.True(std.Max() > 1f, "members should differ (m/s)");
+        Assert.Equal(2, CliRunner.Run("sample", "--ckpt", ckpt, "--gpu", "cpu", "--ensemble", "2", "--ensemble-vary", "x", "--out-dir", dir["bad"]).ExitCode);
+    }
+
     private static float[] NpyFileFloats(string path, out int[] shape) => Seismic.Data.Npy.NpyFile.ReadAllFloat32(path, out shape);
 
     [Fact]
