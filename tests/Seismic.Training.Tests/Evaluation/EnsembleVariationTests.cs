@@ -1,5 +1,3 @@
-using Seismic.Data.Loading;
-using Seismic.Data.OpenFwi;
 using Seismic.Diffusion.Corruption;
 using Seismic.Diffusion.Sampling;
 using Seismic.Models.Evaluation;
@@ -17,9 +15,8 @@ public sealed class EnsembleVariationTests : IDisposable
     [Fact]
     public void Members_differ_by_their_corruption_draw_even_without_sampler_noise()
     {
-        using var trainer = Trainer.CreateBuilder().Options(_data.Options().Optimization(x => x with { NumIterations = 1 })).WithoutValidation().Build();
-        trainer.Run();
-        using var val = SeismicDataset.Builder().FromDirectory(_data.Directory).Dataset("FlatVel_A").Split(DatasetSplit.Val).ImageSize(16).Build();
+        using var tiny = new TrainedTiny(_data);
+        var (trainer, val) = (tiny.Trainer, tiny.Val);
         var options = new EvaluationOptions
         {
             Sampler = new() { Nfe = 3, Deterministic = true }, BatchSize = 6, Seed = 2, Corruption = CorruptionPreset.OpenFwiCustom,

@@ -1,5 +1,3 @@
-using Seismic.Data.Loading;
-using Seismic.Data.OpenFwi;
 using Seismic.Diffusion.Corruption;
 using Seismic.Models.Evaluation;
 using static TorchSharp.torch;
@@ -17,9 +15,8 @@ public sealed class EvaluatorProtocolTests : IDisposable
     [Fact]
     public void The_original_protocol_draws_one_numpy_corruption_per_batch_in_order_and_samples_without_noise()
     {
-        using var trainer = Trainer.CreateBuilder().Options(_data.Options().Optimization(x => x with { NumIterations = 1 })).WithoutValidation().Build();
-        trainer.Run();
-        using var val = SeismicDataset.Builder().FromDirectory(_data.Directory).Dataset("FlatVel_A").Split(DatasetSplit.Val).ImageSize(16).Build();
+        using var tiny = new TrainedTiny(_data);
+        var (trainer, val) = (tiny.Trainer, tiny.Val);
         var options = new EvaluationOptions
         {
             Sampler = new() { Nfe = 3 }, BatchSize = 2, Seed = 11, Protocol = EvaluationProtocol.Original, Corruption = CorruptionPreset.OpenFwiCustom,
