@@ -27,7 +27,7 @@ namespace Seismic.Training;
 /// each drawn from (seed, iteration, j) whatever the world size, gradients are summed over ranks in buckets, and every
 /// rank applies the same AdamW and EMA update. Only rank 0 writes checkpoints, logs and TensorBoard events.</para>
 /// </summary>
-public sealed class Trainer : IDisposable
+public sealed partial class Trainer : IDisposable
 {
     /// <summary>How a run's randomness is derived (recorded in checkpoints).</summary>
     internal const string RngScheme =

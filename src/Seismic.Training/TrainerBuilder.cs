@@ -129,7 +129,7 @@ public sealed class TrainerBuilder
             var trainer = new Trainer(o, model, train, val, _logger, ownsDatasets,
                                       opened.OfType<RunLock>().FirstOrDefault(), _group, _collectives);
             opened = [trainer]; // from here the trainer owns the lock, the model and the datasets it was given to own
-            if (o.ResumeFrom is { } ckpt) trainer.LoadCheckpoint(ckpt);
+            trainer.Restore(); // ResumeFrom (this library's checkpoint or the original's latest.pt), else InitFrom's weights
             return trainer;
         }
         catch

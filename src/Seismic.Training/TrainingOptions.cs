@@ -49,6 +49,13 @@ public sealed record TrainingOptions
     public string? ResumeFrom { get; init; }
 
     /// <summary>
+    /// Checkpoint whose weights (network and EMA) start the run, with a fresh optimiser at iteration 0 (<c>--init-from</c>):
+    /// this library's <c>.ckpt</c>, the Python original's <c>.pt</c>, or a bare state dict. Not with
+    /// <see cref="ResumeFrom"/>. The default value is null (freshly initialised weights).
+    /// </summary>
+    public string? InitFrom { get; init; }
+
+    /// <summary>
     /// Replace a run that already exists in <see cref="RunDir"/> (its <c>latest.ckpt</c>) when not resuming. The default
     /// value is false: starting afresh on an existing run is an error, so a finished run is never clobbered by accident.
     /// </summary>
@@ -74,6 +81,7 @@ public sealed record TrainingOptions
         Require(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not ("." or ".."),
             $"Name must be a valid folder name, got '{Name}'");
         Require(!string.IsNullOrWhiteSpace(ResultDir), "ResultDir is required");
+        Require(ResumeFrom is null || InitFrom is null, "InitFrom starts a new run from a checkpoint's weights; it cannot be combined with ResumeFrom");
     }
 
     /// <summary>

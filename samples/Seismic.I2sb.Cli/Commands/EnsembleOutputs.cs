@@ -20,7 +20,9 @@ internal static class EnsembleOutputs
     public static readonly Option<int?> Ensemble = new("--ensemble") { Description = "Draw K posterior samples per input (needs --nfe 2 or more to differ); writes ensemble.npy, prediction_mean.npy, prediction_std.npy." };
     public static readonly Option<string> Select = new("--select") { Description = "With --ensemble, prediction.npy holds: mean, median or misfit (the member with the lowest data misfit; implies --misfit).", DefaultValueFactory = _ => "mean" };
 
-    public static IEnumerable<Option> All() => [Ensemble, Select];
+    public static readonly Option<string> Vary = new("--ensemble-vary") { Description = "With --ensemble, what makes members differ: noise (the sampler's), corruption (each member's own corruption draw of x0, as the original's sample.py; no sampler noise) or both.", DefaultValueFactory = _ => "noise" };
+
+    public static IEnumerable<Option> All() => [Ensemble, Select, Vary];
 
     /// <summary>Files <c>sample --ensemble</c> writes besides prediction.npy and input_x1.npy (cleared before any run, so none is left stale).</summary>
     public static readonly string[] Results = ["ensemble.npy", "prediction_mean.npy", "prediction_std.npy", "ensemble_misfit.npy"];
@@ -79,6 +81,14 @@ internal static class EnsembleOutputs
         return 0;
     }
 
+    private static EnsembleVariation Variation(ParseResult parse) => parse.GetValue(Vary)!.ToLowerInvariant() switch
+    {
+        "noise" => EnsembleVariation.SamplerNoise,
+        "corruption" => EnsembleVariation.Corruption,
+        "both" => EnsembleVariation.Both,
+        var other => throw new ArgumentException($"--ensemble-vary must be noise, corruption or both, got '{other}'"),
+    };
+
     private static (EvaluationOptions Options, int Members, EnsembleSelection Selection) Options(ParseResult parse, BridgeModel model)
     {
         int k = parse.GetValue(Ensemble)!.Value;
@@ -91,8 +101,8 @@ internal static class EnsembleOutputs
             var other => throw new ArgumentException($"--select must be mean, median or misfit, got '{other}'"),
         };
         var options = SamplingOptions.Evaluation(parse);
-        if (k > 1 && (options.Sampler.Nfe == 1 || options.Sampler.Deterministic || model.Spec.Bridge.OtOde))
-            Console.WriteLine("note: this sampler adds no noise (--nfe 1, --deterministic or an OT-ODE model), so all members are identical; use --nfe 2 or more with an SDE model");
+        if (k > 1 && Variation(parse) == EnsembleVariation.SamplerNoise && (options.Sampler.Nfe == 1 || options.Sampler.Deterministic || model.Spec.Bridge.OtOde))
+            Console.WriteLine("note: this sampler adds no noise (--nfe 1, --deterministic or an OT-ODE model), so all members are identical; use --nfe 2 or more with an SDE model, or --ensemble-vary corruption");
         return (options, k, selection);
     }
 
@@ -105,7 +115,7 @@ internal static class EnsembleOutputs
         // Selecting the lowest-misfit member needs the misfit even without --misfit.
         var misfit = selection == EnsembleSelection.LowestMisfit ? new Seismic.Physics.Misfit.DatasetMisfit(dataset) : SamplingOptions.DataMisfit(parse, dataset);
         var report = ProgressDisplay.Run($"sample {k} members, NFE {options.Sampler.Nfe}", progress =>
-            new EnsembleEvaluator(model, options, k, selection).Evaluate(dataset, misfit,
+            new EnsembleEvaluator(model, options, k, selection, Variation(parse)).Evaluate(dataset, misfit,
                 new Progress<(int Done, int Total)>(p => progress.Report(new ProgressUpdate(p.Done, p.Total))), batch =>
                 {
                     onBatch(batch);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Seismic.Models;
+using Seismic.Models.Evaluation;
 using Seismic.Training;
 
 namespace Seismic.I2sb.Cli.Commands;
@@ -15,7 +16,7 @@ internal static class EvaluateCommand
         foreach (var o in EnsembleOutputs.All()) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse, () =>
         {
-            var ckpt = parse.GetValue(SamplingOptions.Ckpt)!;
+            var ckpt = RunFolder.Resolve(parse).Checkpoint;
             // Checked writable and cleared first; report.json, written last, marks a complete evaluation.
             CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, "report.json");
             using var model = SamplingOptions.LoadModel(parse);
@@ -31,6 +32,10 @@ internal static class EvaluateCommand
             var c = CultureInfo.InvariantCulture;
             Console.WriteLine($"{report.Samples} samples, NFE {report.Nfe}: prediction MAE {report.Prediction.Mae.ToString("F4", c)} ({report.Prediction.MaeMetersPerSecond.ToString("F1", c)} m/s) SSIM {report.Prediction.Ssim.ToString("F4", c)}; " +
                               $"input x1 MAE {report.Input.Mae.ToString("F4", c)} SSIM {report.Input.Ssim.ToString("F4", c)}; report: {path}");
+            if (SamplingOptions.ProtocolOf(parse) == EvaluationProtocol.Original) // as record_openfwi_metrics.py logs them
+                Console.WriteLine($"Average MAE on validation: {report.Prediction.Mae.ToString("F6", c)}{Environment.NewLine}" +
+                                  $"Average MSE on validation: {report.Prediction.Mse.ToString("F6", c)}{Environment.NewLine}" +
+                                  $"Average SSIM on validation: {report.Prediction.Ssim.ToString("F6", c)}");
             if (report.DataMisfit is { } m)
                 Console.WriteLine($"data misfit (relative L2): prediction {m.ToString("F4", c)}, input x1 {report.InputDataMisfit!.Value.ToString("F4", c)}");
             if (report.RefinedNative is { } r)

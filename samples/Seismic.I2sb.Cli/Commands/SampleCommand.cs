@@ -15,11 +15,16 @@ internal static class SampleCommand
         command.Options.Add(SampleFromFiles.X1);
         command.Options.Add(SampleFromFiles.Seismic);
         foreach (var o in EnsembleOutputs.All()) command.Options.Add(o);
+        foreach (var o in OriginalSampleOutputs.All()) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse, () =>
         {
             // Results are checked writable and cleared first: a failure later never leaves results that look complete.
             CliAction.PrepareOutputFolder(parse.GetValue(SamplingOptions.OutDir)!, ["prediction.npy", "input_x1.npy", "prediction_refined.npy", .. EnsembleOutputs.Results]);
             using var model = SamplingOptions.LoadModel(parse);
+            if (SamplingOptions.ProtocolOf(parse) == Seismic.Models.Evaluation.EvaluationProtocol.Original)
+                return EnsembleOutputs.Requested(parse) || parse.GetValue(SampleFromFiles.X1) is not null || parse.GetValue(SampleFromFiles.Seismic) is not null
+                    ? throw new ArgumentException("--protocol original samples a dataset split as the original's sample.py; it cannot be combined with --ensemble or --x1/--seismic")
+                    : OriginalSampleOutputs.Run(parse, model);
             if (parse.GetValue(SampleFromFiles.X1) is not null || parse.GetValue(SampleFromFiles.Seismic) is not null)
                 return EnsembleOutputs.Requested(parse)
                     ? throw new ArgumentException("--ensemble works on a dataset split; it cannot be combined with --x1/--seismic yet")

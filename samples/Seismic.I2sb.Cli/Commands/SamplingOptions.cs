@@ -12,12 +12,12 @@ namespace Seismic.I2sb.Cli.Commands;
 /// <summary>Flags shared by <c>sample</c> and <c>evaluate</c>: which checkpoint, which data, how to sample.</summary>
 internal static class SamplingOptions
 {
-    public static readonly Option<string> Ckpt = new("--ckpt") { Description = "Checkpoint written by 'train'.", Required = true };
+    public static readonly Option<string?> Ckpt = new("--ckpt") { Description = "Checkpoint written by 'train'; with --result-dir/--name a file of that run (default latest.ckpt, or latest.pt for a run of the Python original)." };
     public static readonly Option<string?> DatasetDir = new("--dataset-dir") { Description = "Dataset folder (default: the one the model was trained on)." };
     public static readonly Option<string?> DatasetName = new("--dataset-name") { Description = "Dataset name (default: the training dataset's)." };
     public static readonly Option<string> Split = new("--split") { Description = "train or val.", DefaultValueFactory = _ => "val" };
     public static readonly Option<int> Nfe = new("--nfe") { Description = "Network evaluations per sample (1 .. interval-1).", DefaultValueFactory = _ => 1 };
-    public static readonly Option<double> Guidance = new("--guidance") { Description = "Guidance weight w (0: one conditional call).", DefaultValueFactory = _ => 0 };
+    public static readonly Option<double> Guidance = new("--guidance", "--guidance-scale", "--guidance_scale") { Description = "Guidance weight w (0: one conditional call).", DefaultValueFactory = _ => 0 };
     public static readonly Option<string> GuidanceFormula = new("--guidance-formula") { Description = "classic: (1+w) cond - w uncond; mixture: w cond + (1-w) uncond.", DefaultValueFactory = _ => "classic" };
     public static readonly Option<bool> Deterministic = new("--deterministic") { Description = "Sample without noise (for SDE-trained models)." };
     public static readonly Option<int?> MaxSamples = new("--max-samples") { Description = "Evaluate at most this many samples." };
@@ -31,8 +31,13 @@ internal static class SamplingOptions
     public static readonly Option<string> RefineFrom = new("--refine-from") { Description = "What the refinement starts from: prediction, or x1 (classical FWI from the smoothed input, the baseline).", DefaultValueFactory = _ => "prediction" };
     public static readonly Option<double> RefinePrior = new("--refine-prior") { Description = "Weight of the prior that keeps the refined model near its start (per cell by the ensemble's std with --ensemble; 0: the data decide alone).", DefaultValueFactory = _ => 0 };
 
+    public static readonly Option<string> Protocol = new("--protocol") { Description = "library, or original: the Python original's rules (corruption draws from NumPy's stream seeded with --seed, OT-ODE sampling).", DefaultValueFactory = _ => "library" };
+    public static readonly Option<string?> Corrupt = new("--corrupt") { Description = "Corruption preset that makes x1 (default: the model's)." };
+    public static readonly Option<bool> ClipDenoise = new("--clip-denoise") { Description = "Clamp x0_hat to [-1, 1] at every step (always on for a model trained with it)." };
+    public static readonly Option<bool> UseFp16 = new("--use-fp16") { Description = "The original's half-precision sampling (CUDA only; not available yet: samples in float32)." };
+
     public static IEnumerable<Option> All() =>
-        [Ckpt, DatasetDir, DatasetName, Split, Nfe, Guidance, GuidanceFormula, Deterministic, MaxSamples, BatchSize, Seed, Gpu, OutDir, Figures, Misfit, Refine, RefineFrom, RefinePrior];
+        [Ckpt, RunFolder.ResultDir, RunFolder.Name, Protocol, Corrupt, ClipDenoise, UseFp16, DatasetDir, DatasetName, Split, Nfe, Guidance, GuidanceFormula, Deterministic, MaxSamples, BatchSize, Seed, Gpu, OutDir, Figures, Misfit, Refine, RefineFrom, RefinePrior];
 
     public static EvaluationOptions Evaluation(ParseResult parse) => new()
     {
@@ -47,11 +52,14 @@ internal static class SamplingOptions
                 var other => throw new ArgumentException($"--guidance-formula must be classic or mixture, got '{other}'"),
             },
             Deterministic = parse.GetValue(Deterministic),
+            ClipDenoise = parse.GetValue(ClipDenoise),
             LogCount = 5,
         },
         MaxSamples = parse.GetValue(MaxSamples),
         BatchSize = parse.GetValue(BatchSize),
-        Seed = parse.GetValue(Seed),
+        Seed = EffectiveSeed(parse),
+        Protocol = ProtocolOf(parse),
+        Corruption = parse.GetValue(Corrupt) is { } corrupt ? Seismic.Diffusion.Corruption.CorruptionPreset.Parse(corrupt) : null,
         RefineFrom = parse.GetValue(RefineFrom)!.ToLowerInvariant() switch
         {
             "prediction" => RefinementStart.Prediction,
@@ -72,9 +80,54 @@ internal static class SamplingOptions
         return new Seismic.Physics.Inversion.DatasetRefiner(dataset, options);
     }
 
-    /// <summary>Loads the checkpoint the flags name on the device they ask for.</summary>
-    public static BridgeModel LoadModel(ParseResult parse) =>
-        BridgeModel.Load(parse.GetValue(Ckpt)!, Seismic.Diffusion.Runtime.TorchRuntime.ResolveDevice(parse.GetValue(Gpu)));
+    /// <summary>--protocol as the library's enum.</summary>
+    public static EvaluationProtocol ProtocolOf(ParseResult parse) => parse.GetValue(Protocol)!.ToLowerInvariant() switch
+    {
+        "library" => EvaluationProtocol.Library,
+        "original" => EvaluationProtocol.Original,
+        var other => throw new ArgumentException($"--protocol must be library or original, got '{other}'"),
+    };
+
+    /// <summary>
+    /// --seed when given; otherwise the seed of the original's run (its scripts let options.pkl's seed win over an
+    /// unset --seed), else 0.
+    /// </summary>
+    public static Seismic.Data.Seed EffectiveSeed(ParseResult parse)
+    {
+        if (parse.GetResult(Seed) is { Implicit: false }) return parse.GetValue(Seed);
+        bool run = parse.GetValue(RunFolder.ResultDir) is not null;
+        return run && RunFolder.Resolve(parse).Original?.GetInt("seed") is { } seed ? seed : parse.GetValue(Seed);
+    }
+
+    /// <summary>
+    /// Loads the model the flags name on the device they ask for: a checkpoint of 'train', or a run of the Python
+    /// original (its options.pkl gives the model, its .pt the weights; --clip-denoise overrides the run's).
+    /// </summary>
+    public static BridgeModel LoadModel(ParseResult parse)
+    {
+        var device = Seismic.Diffusion.Runtime.TorchRuntime.ResolveDevice(parse.GetValue(Gpu));
+        if (parse.GetValue(UseFp16))
+            throw new NotSupportedException(device.type == TorchSharp.DeviceType.CUDA
+                ? "--use-fp16 is not available yet: sample in float32 (drop the flag); the original's fp16 differs from float32 only by half-precision rounding"
+                : "--use-fp16 needs CUDA (half precision on the CPU is slow and inexact); drop the flag to sample in float32");
+        var source = RunFolder.Resolve(parse);
+        if (source.Original is not { } original) return BridgeModel.Load(source.Checkpoint, device);
+        RunFolder.ReportUnsupported(original);
+        var config = original.GetString("json_data_config") is { } json && File.Exists(json) ? OpenFwiConfig.Load(json) : OpenFwiConfig.Default;
+        var spec = original.ToModelSpec(config);
+        if (parse.GetValue(ClipDenoise)) spec = spec with { ClipDenoise = true };
+        var model = BridgeModel.Create(spec, device, Seismic.Data.Seed.Zero);
+        try
+        {
+            model.LoadPyTorchStateDict(source.Checkpoint);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The dataset whose normalisation applies: the one the flags name, else the model's.</summary>
     public static OpenFwiDataset DatasetInfo(ParseResult parse, BridgeModel model) =>
@@ -84,7 +137,9 @@ internal static class SamplingOptions
     public static SeismicDataset OpenDataset(ParseResult parse, BridgeModel model)
     {
         var split = DatasetSplits.Parse(parse.GetValue(Split)!);
-        var directory = parse.GetValue(DatasetDir) ?? TrainingCheckpoint.Read(parse.GetValue(Ckpt)!).Options.Data.DatasetDir;
+        var directory = parse.GetValue(DatasetDir) ?? (RunFolder.Resolve(parse) is { Original: { } original }
+            ? original.GetString("dataset_dir")
+            : TrainingCheckpoint.Read(RunFolder.Resolve(parse).Checkpoint).Options.Data.DatasetDir);
         if (string.IsNullOrEmpty(directory))
             throw new ArgumentException("the checkpoint does not say where its dataset is; give DatasetDir");
         var builder = SeismicDataset.Builder()

@@ -82,7 +82,7 @@ internal static class TrainCommand
         ["NumIterations"] = "--num-itr", ["LearningRate"] = "--lr", ["EmaDecay"] = "--ema", ["WeightDecay"] = "--l2-norm",
         ["ValidateEvery"] = "--val-every", ["ResumeFrom"] = "--ckpt", ["Device"] = "--gpu", ["Dataset"] = "--dataset-name",
         ["ShotTraceDropout"] = "--no-shot-trace-dropout", ["RunDir"] = "--result-dir/--name", ["Network"] = "--model",
-        ["Corruption"] = "--corrupt", ["Parameterization"] = "--pred-x0", ["ValGuidance"] = "--guidance",
+        ["Corruption"] = "--corrupt", ["Parameterization"] = "--pred-x0", ["ValGuidance"] = "--guidance", ["InitFrom"] = "--init-from",
         ["GradientReduction"] = "--grad-reduce", ["CollectiveTimeout"] = "--collective-timeout",
     };
 
@@ -90,9 +90,10 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train the conditional bridge on an OpenFWI-format dataset.");
         foreach (var o in AllOptions()) command.Options.Add(o);
+        foreach (var o in TrainFromOriginal.All()) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse, () =>
         {
-            var options = Bind(parse);
+            var options = TrainFromOriginal.Apply(parse, Bind(parse));
             using var group = ProcessGroups.Create(new ProcessGroupOptions
             {
                 Mode = Mode(parse), CollectiveTimeout = CliAction.Minutes(parse.GetValue(CollectiveTimeout), CollectiveTimeout.Name),

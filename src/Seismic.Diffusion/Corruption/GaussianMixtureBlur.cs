@@ -105,6 +105,39 @@ public sealed class GaussianMixtureBlur : ICorruption
     /// <inheritdoc />
     public Tensor Apply(Tensor x0, Generator? generator = null) => Apply(x0, Draw(generator), generator);
 
+    /// <summary>
+    /// Corrupts a batch exactly as the Python original's <c>GaussMixtureBlur</c> does, drawing from NumPy's legacy stream
+    /// in its order: <c>randint(SigmaFloor, SigmaCeil + 1)</c>, <c>rand()</c>, then <c>normal(0, 1, x0.shape)</c> (drawn
+    /// even when the noise level is 0). The arithmetic follows NumPy's types: the image times <c>1 - lambda</c> in float32,
+    /// plus the noise times lambda in float64, smoothed in float64 (<see cref="GaussianSmoothing"/>, scipy's
+    /// <c>gaussian_filter</c>), clipped to [-1, 1] and rounded to float32; in [0, 1] space when <see cref="UnitInterval"/>.
+    /// </summary>
+    /// <param name="x0">Clean images (..., H, W) in [-1, 1], float32. Not modified.</param>
+    /// <param name="random">NumPy's stream (seeded as the original seeds <c>np.random</c>); advanced by the draws.</param>
+    /// <returns>A new float32 tensor of the same shape, on the device of <paramref name="x0"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="x0"/> is not float32.</exception>
+    public Tensor Apply(Tensor x0, NumPyRandomState random)
+    {
+        ArgumentNullException.ThrowIfNull(x0);
+        ArgumentNullException.ThrowIfNull(random);
+        if (x0.dtype != ScalarType.Float32)
+            throw new ArgumentException($"x0 must be float32 as the original's images are; got {x0.dtype}.", nameof(x0));
+        int sigma = (int)random.RandInt(SigmaFloor, SigmaCeil + 1L);
+        double level = NoiseFloor + NoiseCeil * random.NextDouble();
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        var x = _options.UnitInterval ? (x0 + 1) / 2 : x0.alias();
+        var image = x.cpu().contiguous().data<float>().ToArray();
+        var mixed = new double[image.Length];
+        random.Normal(mixed);
+        float keep = (float)(1.0 - level); // NumPy: float32 array times a Python float stays float32
+        for (int i = 0; i < mixed.Length; i++) mixed[i] = mixed[i] * level + (double)(image[i] * keep);
+        var y = GaussianSmoothing.Apply(torch.tensor(mixed, x.shape, ScalarType.Float64), sigma, _options.Truncate)
+            .clamp(-1.0, 1.0).to(ScalarType.Float32);
+        if (_options.UnitInterval) y = y * 2 - 1;
+        return y.to(x0.device).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Corrupts a batch with a given draw (the noise, if any, still comes from <paramref name="generator"/>).</summary>
     /// <param name="x0">Clean images (..., H, W) in [-1, 1], floating point. Not modified.</param>
     /// <param name="draw">Sigma and lambda.</param>

@@ -12,13 +12,34 @@ public sealed record EnsembleOptions
     /// </summary>
     public int MaxBatch { get; init; } = 16;
 
+    /// <summary>
+    /// What makes the members differ: the sampler's posterior noise (the default), each member's own corruption draw of
+    /// the input (the posterior over x1 given x0, as the Python original's sample.py draws it; the sampler then adds no
+    /// noise), or both. Corruption draws are made by the caller (<see cref="EnsembleSampler.SampleMembers"/>).
+    /// </summary>
+    public EnsembleVariation Variation { get; init; } = EnsembleVariation.SamplerNoise;
+
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
     public void Validate()
     {
         if (Members < 1) throw new ArgumentException($"EnsembleOptions.Members must be at least 1; got {Members}.");
         if (MaxBatch < 1) throw new ArgumentException($"EnsembleOptions.MaxBatch must be at least 1; got {MaxBatch}.");
+        if (!Enum.IsDefined(Variation)) throw new ArgumentException($"EnsembleOptions.Variation {Variation} is not a defined value.");
     }
+}
+
+/// <summary>What makes the members of an ensemble differ (<see cref="EnsembleOptions.Variation"/>).</summary>
+public enum EnsembleVariation
+{
+    /// <summary>The sampler's posterior noise; every member starts from the same x1.</summary>
+    SamplerNoise,
+
+    /// <summary>Each member's own corruption draw of the input; the sampler adds no noise.</summary>
+    Corruption,
+
+    /// <summary>Each member's own corruption draw, and the sampler's noise.</summary>
+    Both,
 }
 
 /// <summary>How one prediction is chosen from an ensemble.</summary>

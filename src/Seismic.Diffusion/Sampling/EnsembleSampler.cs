@@ -46,7 +46,31 @@ public sealed class EnsembleSampler
     public EnsembleResult Sample(Tensor x1, Tensor? cond = null, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(x1);
-        long inputs = x1.shape[0], k = Members, rows = inputs * k;
+        return Draw(x1, x1.shape[0], perMember: false, cond, generator);
+    }
+
+    /// <summary>
+    /// Draws one sample of x0 from each member's own start state: member j of input i starts from <c>x1[i, j]</c>
+    /// (e.g. its own corruption draw), in the rows, chunks and generator order of <see cref="Sample"/>; with every member
+    /// of an input given the same start state the result is <see cref="Sample"/>'s.
+    /// </summary>
+    /// <param name="x1">Start states (B, K, C, H, W), K = <see cref="Members"/>. Not modified.</param>
+    /// <param name="cond">Condition (B, Cc, H, W), shared by an input's members, or null for the null condition.</param>
+    /// <param name="generator">Random source of the posterior noise; null for torch's global generator.</param>
+    /// <returns>The members (B, K, C, H, W) on the CPU with their mean and standard deviation; the caller owns it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="x1"/> is not (B, K, C, H, W) with K = <see cref="Members"/>.</exception>
+    public EnsembleResult SampleMembers(Tensor x1, Tensor? cond = null, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(x1);
+        if (x1.dim() != 5 || x1.shape[1] != Members)
+            throw new ArgumentException($"x1 must be (B, {Members}, C, H, W), one start state per member; got [{string.Join(", ", x1.shape)}].", nameof(x1));
+        using var rows = x1.reshape([x1.shape[0] * Members, .. x1.shape[2..]]);
+        return Draw(rows, x1.shape[0], perMember: true, cond, generator);
+    }
+
+    private EnsembleResult Draw(Tensor x1, long inputs, bool perMember, Tensor? cond, Generator? generator)
+    {
+        long k = Members, rows = inputs * k;
         int calls = 0;
         Tensor members;
         using (var outer = NewDisposeScope())
@@ -57,8 +81,9 @@ public sealed class EnsembleSampler
                 using var scope = NewDisposeScope();
                 long end = Math.Min(rows, start + _ensemble.MaxBatch);
                 // Row r is member r % K of input r / K.
-                var source = torch.arange(start, end, dtype: ScalarType.Int64).div(k, rounding_mode: RoundingMode.floor);
-                var x = x1.index_select(0, source.to(x1.device));
+                var row = torch.arange(start, end, dtype: ScalarType.Int64);
+                var source = row.div(k, rounding_mode: RoundingMode.floor);
+                var x = x1.index_select(0, (perMember ? row : source).to(x1.device));
                 var c = cond?.index_select(0, source.to(cond.device));
                 using var result = _sampler.Sample(x, c, generator);
                 calls += result.NetworkCalls;

@@ -53,17 +53,23 @@ public sealed class EnsembleEvaluator
     /// <param name="options">Sampling and data options; null for the defaults.</param>
     /// <param name="members">Members K per input.</param>
     /// <param name="selection">Which prediction is reported and handed out as <see cref="EnsembleBatch.Prediction"/>.</param>
+    /// <param name="variation">What makes the members differ: the sampler's noise (the default), each member's own
+    /// corruption draw of x0 (the original's sample.py ensemble; no sampler noise), or both. With a corruption variation
+    /// x1's metrics are member 0's.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public EnsembleEvaluator(BridgeModel model, EvaluationOptions? options = null, int members = 8, EnsembleSelection selection = EnsembleSelection.Mean)
+    public EnsembleEvaluator(BridgeModel model, EvaluationOptions? options = null, int members = 8, EnsembleSelection selection = EnsembleSelection.Mean,
+                             EnsembleVariation variation = EnsembleVariation.SamplerNoise)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? new EvaluationOptions();
         _options.Validate(model.Bridge.Interval);
-        _ensemble = new EnsembleOptions { Members = members, MaxBatch = _options.BatchSize };
+        _ensemble = new EnsembleOptions { Members = members, MaxBatch = _options.BatchSize, Variation = variation };
         _ensemble.Validate();
         if (!Enum.IsDefined(selection)) throw new ArgumentException($"Unknown ensemble selection {selection}.", nameof(selection));
         _selection = selection;
-        _corruption = model.Spec.Corruption.Create();
+        if (_options.Protocol != EvaluationProtocol.Library)
+            throw new ArgumentException($"EvaluationOptions.Protocol {_options.Protocol} is not available for ensembles: the original's metric script samples one member per input");
+        _corruption = (_options.Corruption ?? model.Spec.Corruption).Create();
     }
 
     /// <summary>Inputs per batch: as many as fit <see cref="EvaluationOptions.BatchSize"/> rows, at least one.</summary>
@@ -96,6 +102,7 @@ public sealed class EnsembleEvaluator
         var physics = misfit;
         double memberMisfit = 0, lowestMisfit = 0, selectedMisfit = 0, inputMisfit = 0;
         var sampler = _options.SamplerFor(trajectory: false);
+        if (_ensemble.Variation == EnsembleVariation.Corruption) sampler = sampler with { Deterministic = true };
         using var generator = new Generator(_options.Seed.Value, CPU);
         var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = InputsPerBatch, Shuffle = false, PrefetchBatches = 0 });
         int done = 0;
@@ -108,9 +115,24 @@ public sealed class EnsembleEvaluator
             int take = indices.Length;
             var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device);
             var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device);
-            var x1 = _corruption.Apply(x0, generator);
-            sampling.Start();
-            using var ensemble = _model.SampleEnsemble(x1, cond, sampler, _ensemble, generator);
+            Tensor x1;
+            EnsembleResult ensemble;
+            if (_ensemble.Variation == EnsembleVariation.SamplerNoise)
+            {
+                x1 = _corruption.Apply(x0, generator);
+                sampling.Start();
+                ensemble = _model.SampleEnsemble(x1, cond, sampler, _ensemble, generator);
+            }
+            else
+            {
+                // Every member of every input gets its own corruption draw, input-major as the members.
+                var draws = stack(Enumerable.Range(0, take).Select(i =>
+                    cat(Enumerable.Range(0, k).Select(_ => _corruption.Apply(x0[i..(i + 1)], generator)).ToList(), 0)).ToList(), 0);
+                x1 = draws.select(1, 0);
+                sampling.Start();
+                ensemble = _model.SampleEnsembleMembers(draws, cond, sampler, _ensemble, generator);
+            }
+            using var owned = ensemble;
             sampling.Stop();
             var (truth, start) = (x0.cpu(), x1.cpu());
 

@@ -1,4 +1,5 @@
 using Seismic.Data;
+using Seismic.Diffusion.Corruption;
 using Seismic.Diffusion.Sampling;
 
 namespace Seismic.Models.Evaluation;
@@ -47,6 +48,18 @@ public sealed record EvaluationOptions
     /// </summary>
     public RefinementStart RefineFrom { get; init; } = RefinementStart.Prediction;
 
+    /// <summary>
+    /// Whose rules the evaluation follows: this library's (<see cref="EvaluationProtocol.Library"/>, the default), or
+    /// the Python original's <c>record_openfwi_metrics.py</c> (<see cref="EvaluationProtocol.Original"/>): corruption
+    /// draws from NumPy's legacy stream seeded with <see cref="Seed"/> (one draw per batch, in order), and deterministic
+    /// OT-ODE sampling whatever <see cref="SamplerOptions.Deterministic"/> says; its MAE, MSE and SSIM are the report's
+    /// S x S prediction metrics.
+    /// </summary>
+    public EvaluationProtocol Protocol { get; init; } = EvaluationProtocol.Library;
+
+    /// <summary>The corruption that makes x1; null uses the model's (<see cref="ModelSpec.Corruption"/>). The default value is null.</summary>
+    public CorruptionPreset? Corruption { get; init; }
+
     /// <summary>Checks the options against the model's bridge interval.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public void Validate(int interval)
@@ -57,12 +70,19 @@ public sealed record EvaluationOptions
         if (MaxSamples is < 1) throw new ArgumentException($"EvaluationOptions.MaxSamples must be positive, got {MaxSamples}");
         if (NativeSize < 1) throw new ArgumentException($"EvaluationOptions.NativeSize must be positive, got {NativeSize}");
         if (!Enum.IsDefined(RefineFrom)) throw new ArgumentException($"EvaluationOptions.RefineFrom {RefineFrom} is not a defined value");
+        if (!Enum.IsDefined(Protocol)) throw new ArgumentException($"EvaluationOptions.Protocol {Protocol} is not a defined value");
+        if (Protocol == EvaluationProtocol.Original && Seed.Value > uint.MaxValue)
+            throw new ArgumentException($"EvaluationOptions.Seed must be at most 2^32 - 1 with the original protocol (NumPy's seed range), got {Seed}");
         if (Shard.Count < 1 || Shard.Index < 0 || Shard.Index >= Shard.Count)
             throw new ArgumentException($"EvaluationOptions.Shard must satisfy 0 <= Index < Count, got ({Shard.Index}, {Shard.Count})");
     }
 
     /// <summary>The sampler options of one batch: the trajectory is logged only when <paramref name="trajectory"/>.</summary>
-    internal SamplerOptions SamplerFor(bool trajectory) => trajectory ? Sampler : Sampler with { LogCount = 0 };
+    internal SamplerOptions SamplerFor(bool trajectory)
+    {
+        var sampler = Protocol == EvaluationProtocol.Original ? Sampler with { Deterministic = true } : Sampler;
+        return trajectory ? sampler : sampler with { LogCount = 0 };
+    }
 }
 
 /// <summary>Where a refinement of an evaluated sample starts.</summary>
@@ -73,4 +93,17 @@ public enum RefinementStart
 
     /// <summary>The corrupted input x1 (the smoothed model), resized to the native grid: classical FWI.</summary>
     Input,
+}
+
+/// <summary>Whose rules an evaluation follows (<see cref="EvaluationOptions.Protocol"/>).</summary>
+public enum EvaluationProtocol
+{
+    /// <summary>This library's: corruption draws and sampler noise from one seeded torch generator.</summary>
+    Library,
+
+    /// <summary>
+    /// The Python original's <c>record_openfwi_metrics.py</c>: corruption draws from NumPy's legacy global stream
+    /// seeded as <c>np.random.seed(seed)</c>, one call per batch in dataset order, and OT-ODE (noise-free) sampling.
+    /// </summary>
+    Original,
 }

@@ -32,9 +32,9 @@ public sealed class Evaluator
 {
     private readonly BridgeModel _model;
     private readonly EvaluationOptions _options;
-    private readonly ICorruption _corruption;
+    private readonly GaussianMixtureBlur _corruption;
 
-    /// <summary>Creates an evaluator; the corruption is the model's (<see cref="ModelSpec.Corruption"/>).</summary>
+    /// <summary>Creates an evaluator; the corruption is <see cref="EvaluationOptions.Corruption"/>, else the model's (<see cref="ModelSpec.Corruption"/>).</summary>
     /// <param name="model">The model; not owned.</param>
     /// <param name="options">Sampling and batching; null for the defaults.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
@@ -43,7 +43,7 @@ public sealed class Evaluator
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? new EvaluationOptions();
         _options.Validate(model.Bridge.Interval);
-        _corruption = model.Spec.Corruption.Create();
+        _corruption = (_options.Corruption ?? model.Spec.Corruption).Create();
     }
 
     /// <summary>Evaluates <paramref name="dataset"/>; reports progress as (samples done, total).</summary>
@@ -74,6 +74,7 @@ public sealed class Evaluator
         var predNative = new MetricAccumulator();
         var inputNative = new MetricAccumulator();
         using var generator = new Generator(_options.Seed.Value, CPU);
+        var numpy = _options.Protocol == EvaluationProtocol.Original ? new NumPyRandomState((long)_options.Seed.Value) : null;
         // No prefetch thread: reading is cheap next to sampling, and a thread allocating while TorchSharp calls libtorch
         // can set off its finalizer race (docs/troubleshooting.md#rare-segmentation-fault-in-a-torchsharp-process).
         var loader = dataset.CreateLoader(new BatchLoaderOptions { BatchSize = _options.BatchSize, Shuffle = false, PrefetchBatches = 0 });
@@ -88,7 +89,7 @@ public sealed class Evaluator
             using var scope = NewDisposeScope();
             var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device);
             var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device);
-            var x1 = _corruption.Apply(x0, generator);
+            var x1 = numpy is null ? _corruption.Apply(x0, generator) : _corruption.Apply(x0, numpy);
             using var result = _model.Sample(x1, cond, _options.SamplerFor(trajectory: first), generator);
             var x0Hat = result.X0;
 
@@ -153,7 +154,7 @@ public sealed class Evaluator
             ImageSize = dataset.ImageSize,
             Nfe = options.Sampler.Nfe ?? model.Bridge.Interval - 1,
             Guidance = options.Sampler.GuidanceScale,
-            Deterministic = model.Spec.Bridge.OtOde || options.Sampler.Deterministic,
+            Deterministic = model.Spec.Bridge.OtOde || options.SamplerFor(trajectory: false).Deterministic,
             Prediction = MetricSummary.From(prediction.Mean, metersPerUnit) with { DataMisfit = dataMisfit },
             PredictionNative = MetricSummary.From(predictionNative.Mean, metersPerUnit) with { DataMisfit = dataMisfit },
             Input = MetricSummary.From(input.Mean, metersPerUnit) with { DataMisfit = inputDataMisfit },

@@ -134,6 +134,19 @@ public sealed class BridgeModel : IDisposable
         return WithSamplingWeights(() => new EnsembleSampler(Bridge, Network, WithModelClip(sampler), ensemble).Sample(x1, IsConditional ? cond : null, generator));
     }
 
+    /// <summary>
+    /// Draws one sample per member from each member's own start state (<see cref="EnsembleSampler.SampleMembers"/>: x1 is
+    /// (B, K, C, H, W)), with the EMA weights swapped in, in eval mode without gradients; clamped as in <see cref="Sample"/>.
+    /// The caller owns the result.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range, or x1 has not K members.</exception>
+    public EnsembleResult SampleEnsembleMembers(Tensor x1, Tensor? cond, SamplerOptions sampler, EnsembleOptions ensemble, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(x1);
+        ArgumentNullException.ThrowIfNull(sampler);
+        return WithSamplingWeights(() => new EnsembleSampler(Bridge, Network, WithModelClip(sampler), ensemble).SampleMembers(x1, IsConditional ? cond : null, generator));
+    }
+
     // A model trained with the reference's clip_denoise samples clamped whatever the caller's options say.
     private SamplerOptions WithModelClip(SamplerOptions sampler) =>
         Spec.ClipDenoise && !sampler.ClipDenoise ? sampler with { ClipDenoise = true } : sampler;
