@@ -39,41 +39,26 @@ internal static class SampleFromFiles
             SampleValidation.CheckSeismic(seismic.AsSpan(i * transform.RawSeismicLength, transform.RawSeismicLength), transform.Info, seismicPath, i);
         }
 
-        int s = model.Spec.ImageSize, vl = transform.VelocityLength, sl = transform.SeismicLength;
-        var x1 = new float[n * vl];
-        var cond = new float[n * sl];
-        for (int i = 0; i < n; i++)
-        {
-            transform.TransformVelocity(velocity.AsSpan(i * transform.RawVelocityLength, transform.RawVelocityLength), x1.AsSpan(i * vl, vl));
-            transform.TransformSeismic(seismic.AsSpan(i * transform.RawSeismicLength, transform.RawSeismicLength), cond.AsSpan(i * sl, sl));
-        }
-
         var sampler = SamplingOptions.Evaluation(parse);
-        var options = sampler.Sampler with { LogCount = 0 };
-        var prediction = new float[n * vl];
-        using var generator = new Generator(sampler.Seed.Value, CPU);
-        for (int start = 0; start < n; start += sampler.BatchSize)
+        var metersPerSecond = model.Predict(velocity, seismic, new PredictionOptions
         {
-            using var scope = NewDisposeScope();
-            int b = Math.Min(sampler.BatchSize, n - start);
-            var x = tensor(x1.AsSpan(start * vl, b * vl).ToArray(), [b, 1, s, s]).to(model.Device);
-            var c = tensor(cond.AsSpan(start * sl, b * sl).ToArray(), [b, transform.Info.Ns, s, s]).to(model.Device);
-            using var result = model.Sample(x, c, options, generator);
-            result.X0.cpu().data<float>().CopyTo(prediction, start * vl);
-        }
-
+            Sampler = sampler.Sampler, BatchSize = sampler.BatchSize, Seed = sampler.Seed, Dataset = transform.Info,
+        });
+        int s = model.Spec.ImageSize, vl = transform.VelocityLength;
         var outDir = parse.GetValue(SamplingOptions.OutDir)!;
-        var metersPerSecond = new float[prediction.Length];
-        transform.Normalization.DenormalizeVelocity(prediction, metersPerSecond);
         NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), metersPerSecond, [n, 1, s, s]);
         int figures = Math.Min(n, parse.GetValue(SamplingOptions.Figures));
+        var x1 = new float[vl]; // the input as the network saw it: normalised and resized
         for (int i = 0; i < figures; i++)
+        {
+            transform.TransformVelocity(velocity.AsSpan(i * transform.RawVelocityLength, transform.RawVelocityLength), x1);
             SeismicFigures.Maps(
             [
-                MapPanel.Velocity("smoothed input x1", ResultFigures.MetersPerSecond(x1.AsSpan(i * vl, vl), s, transform.Info)),
-                MapPanel.Velocity("prediction", ResultFigures.MetersPerSecond(prediction.AsSpan(i * vl, vl), s, transform.Info)),
+                MapPanel.Velocity("smoothed input x1", ResultFigures.MetersPerSecond(x1, s, transform.Info)),
+                MapPanel.Velocity("prediction", new Map2D(metersPerSecond.AsSpan(i * vl, vl), s, s)),
             ]).SavePng(Path.Combine(outDir, "figures", $"sample{i}.png"));
-        Console.WriteLine($"Sampled {n} velocity models (NFE {options.Nfe}) from {Path.GetFileName(x1Path)} + {Path.GetFileName(seismicPath)} -> {Path.Combine(outDir, "prediction.npy")} (m/s, ({n}, 1, {s}, {s}))");
+        }
+        Console.WriteLine($"Sampled {n} velocity models (NFE {sampler.Sampler.Nfe}) from {Path.GetFileName(x1Path)} + {Path.GetFileName(seismicPath)} -> {Path.Combine(outDir, "prediction.npy")} (m/s, ({n}, 1, {s}, {s}))");
         if (parse.GetValue(SamplingOptions.Refine) > 0) Refine(parse, transform, n, velocity, seismic, metersPerSecond, outDir);
         return 0;
     }

@@ -123,6 +123,57 @@ public sealed class BridgeModel : IDisposable
     }
 
     /// <summary>
+    /// Predicts velocity models from raw OpenFWI arrays, the way the CLI's <c>sample --x1 --seismic</c> does: smoothed
+    /// starting models in m/s, (N, 1, n_grid, n_grid) back to back, and their recorded data, (N, ns, nt, ng), are checked
+    /// (finite, plausible), normalised and resized exactly like the training data, sampled in batches with the EMA
+    /// weights, and returned in m/s at the model's image size, (N, 1, S, S) back to back.
+    /// </summary>
+    /// <param name="smoothedVelocity">x1 in m/s on OpenFWI's grid, N models.</param>
+    /// <param name="seismic">The recorded data of the same N models.</param>
+    /// <param name="options">Sampler, batch size, seed, dataset; null for the defaults.</param>
+    /// <exception cref="ArgumentException">The lengths do not hold the same whole number of samples, or an option is out of range.</exception>
+    /// <exception cref="Seismic.Data.OpenFwi.InvalidSampleException">A value is not finite or outside the plausible range; the message names the sample.</exception>
+    public float[] Predict(ReadOnlySpan<float> smoothedVelocity, ReadOnlySpan<float> seismic, PredictionOptions? options = null)
+    {
+        options ??= new PredictionOptions();
+        options.Validate(Bridge.Interval);
+        var transform = new Seismic.Data.Transforms.SampleTransform(options.Dataset ?? Spec.Dataset, Spec.ImageSize);
+        int rawV = transform.RawVelocityLength, rawS = transform.RawSeismicLength;
+        int n = smoothedVelocity.Length / rawV;
+        if (n == 0 || smoothedVelocity.Length != n * rawV)
+            throw new ArgumentException($"smoothedVelocity holds {smoothedVelocity.Length} values, not a whole number (>= 1) of {transform.Info.NGrid} x {transform.Info.NGrid} models", nameof(smoothedVelocity));
+        if (seismic.Length != (long)n * rawS)
+            throw new ArgumentException($"seismic holds {seismic.Length} values, not {n} x ({transform.Info.Ns}, {transform.Info.Nt}, {transform.Info.Ng}) records to match the {n} models", nameof(seismic));
+
+        int s = Spec.ImageSize, vl = transform.VelocityLength, sl = transform.SeismicLength;
+        var x1 = new float[n * vl];
+        var cond = new float[n * sl];
+        for (int i = 0; i < n; i++)
+        {
+            Seismic.Data.OpenFwi.SampleValidation.CheckVelocity(smoothedVelocity.Slice(i * rawV, rawV), transform.Info, "smoothedVelocity", i);
+            Seismic.Data.OpenFwi.SampleValidation.CheckSeismic(seismic.Slice(i * rawS, rawS), transform.Info, "seismic", i);
+            transform.TransformVelocity(smoothedVelocity.Slice(i * rawV, rawV), x1.AsSpan(i * vl, vl));
+            transform.TransformSeismic(seismic.Slice(i * rawS, rawS), cond.AsSpan(i * sl, sl));
+        }
+
+        var sampler = options.Sampler with { LogCount = 0 };
+        var prediction = new float[n * vl];
+        using var generator = new Generator(options.Seed.Value, CPU);
+        for (int start = 0; start < n; start += options.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            int b = Math.Min(options.BatchSize, n - start);
+            var x = tensor(x1.AsSpan(start * vl, b * vl).ToArray(), [b, 1, s, s]).to(Device);
+            var c = tensor(cond.AsSpan(start * sl, b * sl).ToArray(), [b, transform.Info.Ns, s, s]).to(Device);
+            using var result = Sample(x, c, sampler, generator);
+            result.X0.cpu().data<float>().CopyTo(prediction, start * vl);
+        }
+        var metersPerSecond = new float[prediction.Length];
+        transform.Normalization.DenormalizeVelocity(prediction, metersPerSecond);
+        return metersPerSecond;
+    }
+
+    /// <summary>
     /// Draws an ensemble of <see cref="EnsembleOptions.Members"/> samples per input (<see cref="EnsembleSampler"/>) with
     /// the EMA weights swapped in, in eval mode without gradients; clamped as in <see cref="Sample"/>. The caller owns the result.
     /// </summary>
