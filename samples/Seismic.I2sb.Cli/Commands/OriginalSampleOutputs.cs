@@ -38,7 +38,7 @@ internal static class OriginalSampleOutputs
         var sampler = new OriginalSampler(model, options);
         using var dataset = SamplingOptions.OpenDataset(parse, model);
         var folder = Path.Combine(parse.GetValue(SamplingOptions.OutDir)!, "samples", options.Seed.ToString(CultureInfo.InvariantCulture),
-                                  FolderName(options.Sampler.Nfe ?? model.Bridge.Interval - 1, options.Sampler.GuidanceScale, options.Sampler.ClipDenoise || model.Spec.ClipDenoise));
+                                  FolderName(options.Sampler.Nfe ?? model.Bridge.Interval - 1, options.Sampler.GuidanceScale, options.Sampler.ClipDenoise ?? model.Spec.ClipDenoise));
         Directory.CreateDirectory(folder);
         bool writePt = parse.GetValue(WritePt);
         int draws = 0;

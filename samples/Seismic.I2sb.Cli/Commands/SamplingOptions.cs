@@ -52,7 +52,7 @@ internal static class SamplingOptions
                 var other => throw new ArgumentException($"--guidance-formula must be classic or mixture, got '{other}'"),
             },
             Deterministic = parse.GetValue(Deterministic),
-            ClipDenoise = parse.GetValue(ClipDenoise),
+            ClipDenoise = parse.GetValue(ClipDenoise) ? true : null, // absent: the model's own setting
             LogCount = 5,
         },
         MaxSamples = parse.GetValue(MaxSamples),

@@ -81,7 +81,7 @@ public sealed class BridgeSampler
             using var scope = NewDisposeScope();
             var steps = torch.full(batch, n, dtype: ScalarType.Int64, device: device);
             var output = Predict(x, steps, condOnDevice, guided, ref calls);
-            var x0Hat = _bridge.RecoverX0(steps, x, output, _options.ClipDenoise);
+            var x0Hat = _bridge.RecoverX0(steps, x, output, _options.ClipDenoise ?? false);
             var next = _bridge.PosteriorStep(nPrev, n, x, x0Hat, generator, otOde: deterministic ? true : null);
             if (logSteps.Contains(nPrev))
             {

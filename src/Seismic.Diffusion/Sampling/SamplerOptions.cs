@@ -22,8 +22,12 @@ public sealed record SamplerOptions
     /// </summary>
     public int? Nfe { get; init; }
 
-    /// <summary>Clamp x0_hat to [-1, 1] at every step (the reference's <c>--clip-denoise</c>). The default value is false.</summary>
-    public bool ClipDenoise { get; init; }
+    /// <summary>
+    /// Clamp x0_hat to [-1, 1] at every step (the reference's <c>--clip-denoise</c>): true or false say so; null leaves it
+    /// to the model (a trained model's <c>ModelSpec.ClipDenoise</c>; a bare <see cref="BridgeSampler"/> does not clamp).
+    /// The default value is null.
+    /// </summary>
+    public bool? ClipDenoise { get; init; }
 
     /// <summary>
     /// Guidance weight w. 0 (the default) means no guidance: one conditional call per step, whatever

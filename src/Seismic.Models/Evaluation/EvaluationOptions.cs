@@ -9,8 +9,8 @@ public sealed record EvaluationOptions
 {
     /// <summary>
     /// How each input is sampled. The default value has <see cref="SamplerOptions.Nfe"/> 1, as in validation (the
-    /// reference sampler's own default is interval - 1). x0_hat is clamped when this asks for it or the model's
-    /// <see cref="ModelSpec.ClipDenoise"/> does; <see cref="SamplerOptions.LogCount"/> applies to the first batch only.
+    /// reference sampler's own default is interval - 1). x0_hat is clamped as its <see cref="SamplerOptions.ClipDenoise"/>
+    /// says, or as the model's <see cref="ModelSpec.ClipDenoise"/> does when it says nothing; <see cref="SamplerOptions.LogCount"/> applies to the first batch only.
     /// </summary>
     public SamplerOptions Sampler { get; init; } = new() { Nfe = 1 };
 

@@ -112,8 +112,8 @@ public sealed class BridgeModel : IDisposable
 
     /// <summary>
     /// Samples x0 from <paramref name="x1"/> (and the condition) with the EMA weights swapped in, in eval mode
-    /// without gradients; x0_hat is clamped when <paramref name="sampler"/> or the model's
-    /// <see cref="ModelSpec.ClipDenoise"/> asks for it. The caller owns the result.
+    /// without gradients; x0_hat is clamped as <see cref="SamplerOptions.ClipDenoise"/> says, or, when it says nothing
+    /// (null), as the model's <see cref="ModelSpec.ClipDenoise"/> does. The caller owns the result.
     /// </summary>
     public SamplingResult Sample(Tensor x1, Tensor? cond, SamplerOptions sampler, Generator? generator = null)
     {
@@ -198,9 +198,9 @@ public sealed class BridgeModel : IDisposable
         return WithSamplingWeights(() => new EnsembleSampler(Bridge, Network, WithModelClip(sampler), ensemble).SampleMembers(x1, IsConditional ? cond : null, generator));
     }
 
-    // A model trained with the reference's clip_denoise samples clamped whatever the caller's options say.
+    // The caller's choice when it makes one; otherwise the model's (the reference's clip_denoise it was trained with).
     private SamplerOptions WithModelClip(SamplerOptions sampler) =>
-        Spec.ClipDenoise && !sampler.ClipDenoise ? sampler with { ClipDenoise = true } : sampler;
+        sampler.ClipDenoise is null ? sampler with { ClipDenoise = Spec.ClipDenoise } : sampler;
 
     private T WithSamplingWeights<T>(Func<T> sample)
     {
