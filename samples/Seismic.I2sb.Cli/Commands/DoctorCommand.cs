@@ -65,7 +65,7 @@ internal static class DoctorCommand
         {
             var clock = Stopwatch.StartNew();
             var check = ConvolutionKernelCheck.Run();
-            Line("gradient check", $"{clock.ElapsedMilliseconds} ms: plain 16->1..8 convolution {(check.CpuNeedsFix ? "WRONG" : "right")} with oneDNN (relative error {check.PlainConvolutionError:E1}); " +
+            Line("gradient check", $"{clock.ElapsedMilliseconds} ms: plain convolution of the shapes oneDNN mishandles {(check.CpuNeedsFix ? "WRONG" : "right")} with oneDNN (relative error {check.PlainConvolutionError:E1}); " +
                  $"the models' block-aligned convolution {(check.ModelsCorrect ? "right" : "WRONG")} ({check.BlockAlignedError:E1})");
             Line("per-layer fix", check.CpuNeedsFix ? "needed on this CPU, and applied by the models" : "not needed on this CPU (applied anyway: it is cheap and CPU-independent)");
             broken |= !check.ModelsCorrect;

@@ -7,8 +7,9 @@ namespace Seismic.Models.Diagnostics;
 
 /// <summary>
 /// Checks libtorch's oneDNN convolution on this CPU (docs/troubleshooting.md): input gradients of 3x3 convolutions
-/// from 16 channels to 1, 2, 4 and 8 (the shapes oneDNN 3.7 mishandles on some CPUs), computed with oneDNN on and
-/// with it off, for a plain convolution and for the models' block-aligned one. About a second on 2 cores.
+/// of the shapes oneDNN 3.7 mishandles on some CPUs (16 channels to 1, 2, 4 and 8; 24 to 16; 48 to 48 with stride 2),
+/// computed with oneDNN on and with it off, for a plain convolution and for the models' block-aligned one. About a
+/// second on 2 cores.
 /// </summary>
 public static class ConvolutionKernelCheck
 {
@@ -30,15 +31,17 @@ public static class ConvolutionKernelCheck
         {
             torch.manual_seed((seed ?? new Seed(1)).ToInt64());
             double plain = 0, aligned = 0;
-            foreach (int channels in new[] { 1, 2, 4, 8 })
-            foreach (int batch in new[] { 2 })
+            // Narrowing convolutions (16 -> 1-8), a wide input that is not whole blocks (24 -> 16) and a strided one
+            // from an odd number of blocks (48 -> 48, stride 2).
+            (int In, int Out, int Stride)[] shapes = [(16, 1, 1), (16, 2, 1), (16, 4, 1), (16, 8, 1), (24, 16, 1), (48, 48, 2)];
+            foreach (var (cin, cout, stride) in shapes)
             for (int r = 0; r < repeats; r++)
             {
                 using var scope = NewDisposeScope();
-                var x = randn(batch, 16, 16, 16);
-                var upstream = randn(batch, channels, 16, 16);
-                var conv = nn.Conv2d(16, channels, 3, padding: 1);
-                var padded = new BlockAlignedConv2d(16, channels, 3, padding: 1);
+                var x = randn(2, cin, 16, 16);
+                var upstream = randn(2, cout, 16 / stride, 16 / stride);
+                var conv = nn.Conv2d(cin, cout, 3, stride: stride, padding: 1);
+                var padded = new BlockAlignedConv2d(cin, cout, 3, stride, padding: 1);
                 plain = Math.Max(plain, Disagreement(conv, x, upstream));
                 aligned = Math.Max(aligned, Disagreement(padded, x, upstream));
             }
@@ -132,7 +135,7 @@ public static class ConvolutionKernelCheck
 }
 
 /// <summary>The outcome of <see cref="ConvolutionKernelCheck.Run"/>: worst relative differences, oneDNN versus native.</summary>
-/// <param name="PlainConvolutionError">For a plain convolution to 1-8 channels: large on CPUs that need the models' fix.</param>
+/// <param name="PlainConvolutionError">For a plain convolution of the checked shapes: large on CPUs that need the models' fix.</param>
 /// <param name="BlockAlignedError">For the block-aligned convolution the models use: small on every CPU.</param>
 public sealed record ConvolutionKernelCheckResult(double PlainConvolutionError, double BlockAlignedError)
 {

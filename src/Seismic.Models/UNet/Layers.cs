@@ -30,9 +30,9 @@ internal static class Layers
     /// <summary>1x1 convolution (PyTorch's default initialisation), safe on every CPU.</summary>
     public static Convolution Conv1x1(int inChannels, int outChannels) => Conv(inChannels, outChannels, kernelSize: 1, 1, 0);
 
-    // Every convolution of the models comes from here: one whose output channels oneDNN mishandles gets the padded form.
+    // Every convolution of the models comes from here: one whose shape oneDNN mishandles gets the padded form.
     private static Convolution Conv(int inChannels, int outChannels, int kernelSize, int stride, int padding) =>
-        BlockAlignedConv2d.NeedsPadding(outChannels)
+        BlockAlignedConv2d.NeedsPadding(inChannels, outChannels, kernelSize, stride)
             ? new BlockAlignedConv2d(inChannels, outChannels, kernelSize, stride, padding)
             : Conv2d(inChannels, outChannels, kernel_size: kernelSize, stride: stride, padding: padding);
 

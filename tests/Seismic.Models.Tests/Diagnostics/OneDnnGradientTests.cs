@@ -47,6 +47,18 @@ public sealed class OneDnnGradientTests
     }
 
     [Fact]
+    public void A_network_with_widths_that_are_not_whole_channel_blocks_gets_the_native_gradients()
+    {
+        // Widths 24, 48 and 72: skip concatenations of 48 + 24 = 72 channels (forward and gradients wrong on some CPUs
+        // unless padded) and a strided downsampling from 48 channels (input gradients wrong).
+        TorchRuntime.EnsureAvailable();
+        if (!TorchRuntime.OneDnnEnabled) return;
+        var options = new AdmUNetOptions { ModelChannels = 24, ChannelMult = [1, 2, 3], AttentionResolutions = [], GroupNormGroups = 8 };
+        double error = ConvolutionKernelCheck.CompareNetwork(options, batch: 2, imageSize: 16, seed: 5);
+        Assert.True(error <= 1e-4, $"relative gradient difference {error:E2}");
+    }
+
+    [Fact]
     public void The_kernel_check_finds_the_models_convolutions_correct()
     {
         TorchRuntime.EnsureAvailable();
