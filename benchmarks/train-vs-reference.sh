@@ -3,7 +3,7 @@
 # (benchmarks/reference/train_loop.py), same flags and data, alternated in one invocation (docs/benchmarks.md).
 # Needs Debian's python3-torch. Seconds per iteration come from the wall-clock times of the "itr k/N" lines (2..N).
 # Usage: [N=6] [ROUNDS=3] [VARIANTS="ref new"] [OLD_CLI=path/to/older/seismic-i2sb.dll] benchmarks/train-vs-reference.sh [data-dir]
-# (VARIANTS may include "old" to time OLD_CLI as well.)
+# (VARIANTS may include "bf16", this library with --precision bf16, and "old" to time OLD_CLI as well.)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 N=${N:-6}; ROUNDS=${ROUNDS:-3}; VARIANTS=${VARIANTS:-"ref new"}
@@ -15,15 +15,17 @@ runs="$(mktemp -d)"; trap 'rm -rf "$runs"' EXIT
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; python $(/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)')"
 for round in $(seq "$ROUNDS"); do
   for v in $VARIANTS; do
+    extra=()
     case $v in
       ref) cmd=(/usr/bin/python3 "$root/benchmarks/reference/train_loop.py") ;;
       new) cmd=(dotnet "$cli") ;;
+      bf16) cmd=(dotnet "$cli"); extra=(--precision bf16) ;;
       old) cmd=(dotnet "${OLD_CLI:?set OLD_CLI for the old variant}") ;;
       *) echo "unknown variant $v" >&2; exit 2 ;;
     esac
     "${cmd[@]}" train --dataset-dir "$data" --dataset-name FlatVel_A --result-dir "$runs" --name "$v-$round" \
         --model unet_ch32 --image-size 64 --batch-size 16 --microbatch 16 --corrupt blur-openfwi_benchmark --lr 5e-4 \
-        --num-itr "$N" --log-every 1 --val-every 100000 --save-every 100000 2>&1 \
+        --num-itr "$N" --log-every 1 --val-every 100000 --save-every 100000 "${extra[@]}" 2>&1 \
       | while IFS= read -r line; do case "$line" in itr*) echo "$(date +%s.%N) $line" ;; esac; done \
       | /usr/bin/python3 -c "
 import sys

@@ -54,6 +54,7 @@ public sealed partial class Trainer : IDisposable
     private readonly bool _ownsDatasets;
     private readonly TensorBoardLog? _tensorBoard;
     private readonly RunLock? _runLock;
+    private readonly LossScale? _lossScale;
 
     internal Trainer(TrainingOptions options, BridgeModel model, SeismicDataset train, SeismicDataset? val,
                      ILogger? logger, bool ownsDatasets, RunLock? runLock, IProcessGroup group,
@@ -78,6 +79,7 @@ public sealed partial class Trainer : IDisposable
             BatchSize = optimization.Microbatch, Shuffle = true, Seed = options.Seed, DropLast = true, Endless = true,
         });
         _order = _trainLoader.IndexBatches().GetEnumerator();
+        if (model.ComputePrecision.Precision == Seismic.Diffusion.Runtime.Precision.Fp16) _lossScale = new LossScale();
         if (group.IsDistributed)
         {
             // Rank 0's initial weights everywhere (they are equal already when every rank used the same seed), and the
@@ -139,8 +141,9 @@ public sealed partial class Trainer : IDisposable
         ValidationResult? lastValidation = null;
         string? checkpoint = null;
         var (optimization, schedule) = (_options.Optimization, _options.Schedule);
-        _logger.LogInformation("Training {Name}: {Iterations} iterations, batch {Batch} = {Inner} x {Micro}, device {Device}, model {Model}",
-            _options.Name, optimization.NumIterations, optimization.BatchSize, _microbatches, optimization.Microbatch, Model.Device, Model.Spec.NetworkName);
+        _logger.LogInformation("Training {Name}: {Iterations} iterations, batch {Batch} = {Inner} x {Micro}, device {Device}, model {Model}, precision {Precision} ({Reason})",
+            _options.Name, optimization.NumIterations, optimization.BatchSize, _microbatches, optimization.Microbatch, Model.Device, Model.Spec.NetworkName,
+            Model.ComputePrecision.Precision.ToString().ToLowerInvariant(), Model.ComputePrecision.Reason);
         if (_group.IsDistributed)
             _logger.LogInformation("Data-parallel over {Size} processes ({Backend}): {PerRank} microbatches of {Micro} per process per iteration",
                 _group.Size, _group.Backend, _microbatches / _group.Size, optimization.Microbatch);
@@ -199,6 +202,7 @@ public sealed partial class Trainer : IDisposable
         // One scope for the whole iteration: temporaries of AdamW, clipping and the EMA are freed here too.
         using var stepScope = NewDisposeScope();
         Model.Network.train();
+        Model.LowPrecision?.PullWeights();
         _optimizer.zero_grad();
         double lossSum = 0;
         foreach (var (microbatch, indices, epoch) in NextMicrobatches())
@@ -230,6 +234,15 @@ public sealed partial class Trainer : IDisposable
             _optimizer.zero_grad();
             throw new TrainingDivergedException(DivergenceMessage(mean));
         }
+        if (_lossScale is not null && !_lossScale.Update(GradientsFinite()))
+        {
+            // A float16 overflow: skip this update (the same on every rank: the gradients were reduced first).
+            _optimizer.zero_grad();
+            _logger.LogWarning("itr {Iteration}: float16 gradients overflowed; update skipped, loss scale now {Scale}", Iteration + 1, _lossScale.Scale);
+            Iteration++;
+            _losses.Add(mean);
+            return mean;
+        }
 
         if (_options.Optimization.ClipGradNorm is { } maxNorm)
             nn.utils.clip_grad_norm_(Model.Network.parameters(), maxNorm);
@@ -239,6 +252,12 @@ public sealed partial class Trainer : IDisposable
         _losses.Add(mean);
         if (_options.Optimization is { LrGamma: < 1 } o && Iteration % o.LrStep == 0) SetLearningRate(_learningRate * o.LrGamma);
         return mean;
+    }
+
+    private bool GradientsFinite()
+    {
+        using var scope = NewDisposeScope();
+        return Model.Network.parameters().All(p => p.grad is null || p.grad.isfinite().all().item<bool>());
     }
 
     private void ScaleGradients(double factor)
@@ -295,9 +314,13 @@ public sealed partial class Trainer : IDisposable
     internal double Backward(Microbatch mb)
     {
         using var scope = NewDisposeScope();
-        var output = Model.Network.Predict(mb.Xn, mb.Steps, mb.Cond);
+        // In a lower precision the working copy computes (float32 in and out) and its gradients are added to the master's.
+        var copy = Model.LowPrecision;
+        var output = (copy?.Working ?? Model.Network).Predict(mb.Xn, mb.Steps, mb.Cond);
         var loss = nn.functional.mse_loss(output, mb.Label);
-        loss.backward();
+        double scale = _lossScale?.Scale ?? 1.0;
+        (scale == 1.0 ? loss : loss * scale).backward();
+        copy?.PushGradients(scale);
         return loss.item<float>();
     }
 

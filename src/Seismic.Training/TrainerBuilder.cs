@@ -101,6 +101,7 @@ public sealed class TrainerBuilder
             throw new ArgumentException($"Optimization.BatchSize {o.Optimization.BatchSize} must be a multiple of Microbatch {o.Optimization.Microbatch} " +
                                         $"times the {_group.Size} processes, so that every process gets the same number of microbatches");
         var device = DeviceOf(o.Device, _group);
+        PrecisionChoice.Resolve(o.Precision, device); // fp16 without CUDA fails here, before anything is opened
 
         // One writer per run folder (rank 0 writes for the whole job), and never a silent replacement of an existing run.
         var opened = new List<IDisposable>();
@@ -126,6 +127,7 @@ public sealed class TrainerBuilder
 
             var model = BridgeModel.CreateValidated(o.Model, device, o.Seed, o.Optimization.EmaDecay);
             opened.Add(model);
+            model.UsePrecision(o.Precision);
             var trainer = new Trainer(o, model, train, val, _logger, ownsDatasets,
                                       opened.OfType<RunLock>().FirstOrDefault(), _group, _collectives);
             opened = [trainer]; // from here the trainer owns the lock, the model and the datasets it was given to own

@@ -1,3 +1,4 @@
+using Seismic.Diffusion.Runtime;
 using System.Text.Json.Serialization;
 using Seismic.Data;
 using Seismic.Models;
@@ -44,6 +45,13 @@ public sealed record TrainingOptions
 
     /// <summary>Device: null or <c>auto</c> (CUDA when available), <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or a GPU index (<c>--gpu</c>). The default value is null.</summary>
     public string? Device { get; init; }
+
+    /// <summary>
+    /// The number format of the forward and backward passes (<c>--precision</c>, docs/training.md, "Precision"): the
+    /// weights, AdamW, the EMA, losses and checkpoints stay float32 whatever it is, so a run may be resumed in another
+    /// precision. The default value is <see cref="Precision.Fp32"/>: results that do not depend on the machine.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 
     /// <summary>Checkpoint to resume from (<c>--ckpt</c>); null starts afresh. The default value is null.</summary>
     public string? ResumeFrom { get; init; }

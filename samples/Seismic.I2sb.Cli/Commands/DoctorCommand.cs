@@ -70,6 +70,8 @@ internal static class DoctorCommand
             Line("per-layer fix", check.CpuNeedsFix ? "needed on this CPU, and applied by the models" : "not needed on this CPU (applied anyway: it is cheap and CPU-independent)");
             broken |= !check.ModelsCorrect;
         }
+        var auto = Seismic.Diffusion.Runtime.PrecisionChoice.Resolve(Seismic.Diffusion.Runtime.Precision.Auto, torch.CPU);
+        Line("precision", $"--precision auto gives {auto.Precision.ToString().ToLowerInvariant()} on the CPU ({auto.Reason}); the default is fp32");
         Line("CUDA", torch.cuda.is_available()
             ? $"{torch.cuda.device_count()} device(s); training and sampling pick cuda:0 unless --gpu says otherwise"
             : "none (CPU backend, or no usable NVIDIA device); build with -p:TorchBackend=cuda for GPUs");

@@ -42,13 +42,13 @@ internal static class QuickstartCommand
     private static readonly Dictionary<string, string> Aliases = new()
     {
         ["NumIterations"] = "--iterations", ["TimeLimit"] = "--minutes", ["LearningRate"] = "--lr", ["Microbatch"] = "--batch-size",
-        ["TrainSamples"] = "--train", ["ValidationSamples"] = "--val", ["Device"] = "--gpu", ["OutputDirectory"] = "--out",
+        ["TrainSamples"] = "--train", ["ValidationSamples"] = "--val", ["Device"] = "--gpu", ["Precision"] = "--precision", ["OutputDirectory"] = "--out",
     };
 
     public static Command Create()
     {
         var command = new Command("quickstart", "Synthesise data, train a small model for a few minutes, sample and compare with the smoothed input.");
-        foreach (var o in new Option[] { Out, Train, Val, ImageSize, Iterations, Minutes, Model, Corrupt, Lr, BatchSize, Nfe, Seed, Gpu, Refine, RefineSamples }) command.Options.Add(o);
+        foreach (var o in new Option[] { Out, Train, Val, ImageSize, Iterations, Minutes, Model, Corrupt, Lr, BatchSize, Nfe, Seed, Gpu, Refine, RefineSamples, PrecisionOption.Flag }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse, () => Run(parse), Aliases));
         return command;
     }
@@ -92,6 +92,7 @@ internal static class QuickstartCommand
             Name = "quickstart",
             Seed = parse.GetValue(Seed),
             Device = parse.GetValue(Gpu),
+            Precision = PrecisionOption.Of(parse),
             Overwrite = true, // the quickstart's own run: rerunning the quickstart replaces it
         };
         options.Validate();

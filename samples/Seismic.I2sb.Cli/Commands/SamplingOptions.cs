@@ -34,10 +34,10 @@ internal static class SamplingOptions
     public static readonly Option<string> Protocol = new("--protocol") { Description = "library, or original: the Python original's rules (corruption draws from NumPy's stream seeded with --seed, OT-ODE sampling).", DefaultValueFactory = _ => "library" };
     public static readonly Option<string?> Corrupt = new("--corrupt") { Description = "Corruption preset that makes x1 (default: the model's)." };
     public static readonly Option<bool> ClipDenoise = new("--clip-denoise") { Description = "Clamp x0_hat to [-1, 1] at every step (always on for a model trained with it)." };
-    public static readonly Option<bool> UseFp16 = new("--use-fp16") { Description = "The original's half-precision sampling (CUDA only; not available yet: samples in float32)." };
+    public static readonly Option<bool> UseFp16 = new("--use-fp16") { Description = "The original's half-precision sampling: --precision fp16 (CUDA only)." };
 
     public static IEnumerable<Option> All() =>
-        [Ckpt, RunFolder.ResultDir, RunFolder.Name, Protocol, Corrupt, ClipDenoise, UseFp16, DatasetDir, DatasetName, Split, Nfe, Guidance, GuidanceFormula, Deterministic, MaxSamples, BatchSize, Seed, Gpu, OutDir, Figures, Misfit, Refine, RefineFrom, RefinePrior];
+        [Ckpt, RunFolder.ResultDir, RunFolder.Name, Protocol, Corrupt, ClipDenoise, UseFp16, PrecisionOption.Flag, DatasetDir, DatasetName, Split, Nfe, Guidance, GuidanceFormula, Deterministic, MaxSamples, BatchSize, Seed, Gpu, OutDir, Figures, Misfit, Refine, RefineFrom, RefinePrior];
 
     public static EvaluationOptions Evaluation(ParseResult parse) => new()
     {
@@ -106,10 +106,29 @@ internal static class SamplingOptions
     public static BridgeModel LoadModel(ParseResult parse)
     {
         var device = Seismic.Diffusion.Runtime.TorchRuntime.ResolveDevice(parse.GetValue(Gpu));
-        if (parse.GetValue(UseFp16))
-            throw new NotSupportedException(device.type == TorchSharp.DeviceType.CUDA
-                ? "--use-fp16 is not available yet: sample in float32 (drop the flag); the original's fp16 differs from float32 only by half-precision rounding"
-                : "--use-fp16 needs CUDA (half precision on the CPU is slow and inexact); drop the flag to sample in float32");
+        var precision = Precision(parse);
+        if (precision == Seismic.Diffusion.Runtime.Precision.Fp16 && device.type != TorchSharp.DeviceType.CUDA)
+            throw new ArgumentException($"{(parse.GetValue(UseFp16) ? "--use-fp16" : "--precision fp16")} needs CUDA (half precision runs on GPUs); " +
+                                        "on the CPU use --precision bf16 (fast where the CPU has AVX512-BF16 or AMX) or fp32");
+        var choice = Seismic.Diffusion.Runtime.PrecisionChoice.Resolve(precision, device); // before loading: fp16 on the CPU fails here
+        if (choice.Precision != Seismic.Diffusion.Runtime.Precision.Fp32) Console.WriteLine($"precision {choice.Precision.ToString().ToLowerInvariant()}: {choice.Reason}");
+        var model = LoadWeights(parse, device);
+        model.UsePrecision(precision);
+        return model;
+    }
+
+    /// <summary>--precision, or fp16 for the original's --use-fp16 (the two must not disagree).</summary>
+    public static Seismic.Diffusion.Runtime.Precision Precision(ParseResult parse)
+    {
+        var precision = PrecisionOption.Of(parse);
+        if (!parse.GetValue(UseFp16)) return precision;
+        if (parse.GetResult(PrecisionOption.Flag) is { Implicit: false } && precision != Seismic.Diffusion.Runtime.Precision.Fp16)
+            throw new ArgumentException($"--use-fp16 asks for fp16 but --precision says {parse.GetValue(PrecisionOption.Flag)}; give one of them");
+        return Seismic.Diffusion.Runtime.Precision.Fp16;
+    }
+
+    private static BridgeModel LoadWeights(ParseResult parse, TorchSharp.torch.Device device)
+    {
         var source = RunFolder.Resolve(parse);
         if (source.Original is not { } original) return BridgeModel.Load(source.Checkpoint, device);
         RunFolder.ReportUnsupported(original);

@@ -80,7 +80,7 @@ internal static class TrainCommand
     internal static readonly Dictionary<string, string> Aliases = new()
     {
         ["NumIterations"] = "--num-itr", ["LearningRate"] = "--lr", ["EmaDecay"] = "--ema", ["WeightDecay"] = "--l2-norm",
-        ["ValidateEvery"] = "--val-every", ["ResumeFrom"] = "--ckpt", ["Device"] = "--gpu", ["Dataset"] = "--dataset-name",
+        ["ValidateEvery"] = "--val-every", ["ResumeFrom"] = "--ckpt", ["Device"] = "--gpu", ["Precision"] = "--precision", ["Dataset"] = "--dataset-name",
         ["ShotTraceDropout"] = "--no-shot-trace-dropout", ["RunDir"] = "--result-dir/--name", ["Network"] = "--model",
         ["Corruption"] = "--corrupt", ["Parameterization"] = "--pred-x0", ["ValGuidance"] = "--guidance", ["InitFrom"] = "--init-from",
         ["GradientReduction"] = "--grad-reduce", ["CollectiveTimeout"] = "--collective-timeout",
@@ -157,7 +157,7 @@ internal static class TrainCommand
         Interval, BetaMax, DropCond, PredX0, OtOde, ClipDenoise, BatchSize, Microbatch, NumItr, Lr, LrGamma, ClipGradNorm, Ema,
         LogWriter, JsonDataConfig, NumProcNode, NodeRank, MasterAddress, NGpuPerNode, LrStep, L2Norm, SaveEvery, ValEvery,
         LogEvery, Guidance, CacheDir, TimeLimit, NoShotTraceDropout, Overwrite, Distributed, GradReduce, CollectiveTimeout, Dropout,
-        ValBatchSize,
+        ValBatchSize, PrecisionOption.Flag,
     ];
 
     private static DistributedMode Mode(ParseResult parse) => parse.GetValue(Distributed)!.ToLowerInvariant() switch
@@ -248,6 +248,7 @@ internal static class TrainCommand
             Seed = parse.GetValue(Seed),
             ResumeFrom = parse.GetValue(Ckpt),
             Device = parse.GetValue(Gpu),
+            Precision = PrecisionOption.Of(parse),
             Overwrite = parse.GetValue(Overwrite),
         };
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Seismic.Diffusion.Sampling;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -102,6 +103,27 @@ public sealed class BridgeNetwork : Module, IBridgeNetwork
         if (min < 0 || max >= noiseLevels.Length)
             throw new ArgumentException($"steps must lie in [0, {noiseLevels.Length}); got [{min}, {max}].", nameof(steps));
         return Levels(device).index_select(0, idx.to(device)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A network of the same shape whose parameters are <paramref name="dtype"/> (see <see cref="LowPrecisionCopy"/>), on
+    /// the same device; its weights are not this network's yet. Torch's global random state is left as it was.
+    /// </summary>
+    internal BridgeNetwork CopyIn(ScalarType dtype)
+    {
+        var device = parameters().First().device;
+        var state = TorchSharp.torch.random.get_rng_state();
+        try
+        {
+            var copy = new BridgeNetwork(new AdmUNet(unet.Options), noiseLevels, StateChannels);
+            copy.to(dtype).to(device);
+            return copy;
+        }
+        finally
+        {
+            TorchSharp.torch.random.set_rng_state(state);
+            state.Dispose();
+        }
     }
 
     /// <summary>Loads a reference state dict (the I2SB wrapper's <c>diffusion_model.*</c> keys or bare U-Net keys).</summary>

@@ -44,6 +44,35 @@ public sealed class BridgeModel : IDisposable
     public bool IsConditional => Network.IsConditional;
 
     /// <summary>
+    /// The number format the network computes in when sampling (and training, under a trainer): float32 unless
+    /// <see cref="UsePrecision"/> chose another. The weights themselves stay float32.
+    /// </summary>
+    public PrecisionChoice ComputePrecision { get; private set; } = new(Precision.Fp32, "float32 is the default");
+
+    /// <summary>
+    /// The low-precision working copy of <see cref="Network"/> that sampling (and a trainer) use when
+    /// <see cref="ComputePrecision"/> is not float32; null in float32. Owned by the model.
+    /// </summary>
+    public LowPrecisionCopy? LowPrecision { get; private set; }
+
+    /// <summary>
+    /// Chooses the number format of the network's computations (docs/training.md, "Precision"); <see cref="Precision.Auto"/>
+    /// is resolved for <see cref="Device"/> here. Returns the choice and its reason.
+    /// </summary>
+    /// <exception cref="ArgumentException">float16 on a device other than CUDA.</exception>
+    public PrecisionChoice UsePrecision(Precision precision)
+    {
+        var choice = PrecisionChoice.Resolve(precision, Device);
+        if (choice.Precision != ComputePrecision.Precision)
+        {
+            LowPrecision?.Dispose();
+            LowPrecision = choice.Precision == Precision.Fp32 ? null : new LowPrecisionCopy(Network, choice);
+        }
+        ComputePrecision = choice;
+        return choice;
+    }
+
+    /// <summary>
     /// Builds a freshly initialised model on <paramref name="device"/>. The weights are drawn from
     /// <paramref name="initSeed"/> (same seed, same weights); torch's global generator is left as it was.
     /// </summary>
@@ -119,7 +148,7 @@ public sealed class BridgeModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(x1);
         ArgumentNullException.ThrowIfNull(sampler);
-        return WithSamplingWeights(() => new BridgeSampler(Bridge, Network, WithModelClip(sampler)).Sample(x1, IsConditional ? cond : null, generator));
+        return WithSamplingWeights(network => new BridgeSampler(Bridge, network, WithModelClip(sampler)).Sample(x1, IsConditional ? cond : null, generator));
     }
 
     /// <summary>
@@ -182,7 +211,7 @@ public sealed class BridgeModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(x1);
         ArgumentNullException.ThrowIfNull(sampler);
-        return WithSamplingWeights(() => new EnsembleSampler(Bridge, Network, WithModelClip(sampler), ensemble).Sample(x1, IsConditional ? cond : null, generator));
+        return WithSamplingWeights(network => new EnsembleSampler(Bridge, network, WithModelClip(sampler), ensemble).Sample(x1, IsConditional ? cond : null, generator));
     }
 
     /// <summary>
@@ -195,14 +224,15 @@ public sealed class BridgeModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(x1);
         ArgumentNullException.ThrowIfNull(sampler);
-        return WithSamplingWeights(() => new EnsembleSampler(Bridge, Network, WithModelClip(sampler), ensemble).SampleMembers(x1, IsConditional ? cond : null, generator));
+        return WithSamplingWeights(network => new EnsembleSampler(Bridge, network, WithModelClip(sampler), ensemble).SampleMembers(x1, IsConditional ? cond : null, generator));
     }
 
     // The caller's choice when it makes one; otherwise the model's (the reference's clip_denoise it was trained with).
     private SamplerOptions WithModelClip(SamplerOptions sampler) =>
         sampler.ClipDenoise is null ? sampler with { ClipDenoise = Spec.ClipDenoise } : sampler;
 
-    private T WithSamplingWeights<T>(Func<T> sample)
+    // The EMA weights in eval mode without gradients, in the chosen precision (the working copy takes the EMA weights).
+    private T WithSamplingWeights<T>(Func<IBridgeNetwork, T> sample)
     {
         bool wasTraining = Network.training;
         Network.eval();
@@ -210,7 +240,9 @@ public sealed class BridgeModel : IDisposable
         {
             using var _ = no_grad();
             using var swap = Ema.Apply();
-            return sample();
+            if (LowPrecision is null) return sample(Network);
+            LowPrecision.PullWeights();
+            return sample(LowPrecision.Working);
         }
         finally
         {
@@ -268,6 +300,7 @@ public sealed class BridgeModel : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        LowPrecision?.Dispose();
         Ema.Dispose();
         Network.Dispose();
         Bridge.Dispose();

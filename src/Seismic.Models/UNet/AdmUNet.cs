@@ -127,10 +127,12 @@ public sealed class AdmUNet : Module<Tensor, Tensor, Tensor>
         CheckInput(x, t);
         using var scope = NewDisposeScope();
         var times = t.dim() == 0 ? t.expand(x.shape[0]) : t;
-        var emb = timeEmbed.call(Seismic.Diffusion.TimestepEmbedding.Create(times, Options.ModelChannels));
+        // A network cast to another precision (bfloat16, say) takes and returns float32 tensors all the same.
+        var computeType = timeEmbed.parameters().First().dtype;
+        var emb = timeEmbed.call(Seismic.Diffusion.TimestepEmbedding.Create(times, Options.ModelChannels).to_type(computeType));
 
         var skips = new Stack<Tensor>();
-        var h = x;
+        var h = x.to_type(computeType);
         foreach (var block in inputBlocks)
         {
             h = block.call(h, emb);
@@ -139,7 +141,7 @@ public sealed class AdmUNet : Module<Tensor, Tensor, Tensor>
         h = middleBlock.call(h, emb);
         foreach (var block in outputBlocks)
             h = block.call(cat([h, skips.Pop()], dim: 1), emb);
-        return head.call(h).MoveToOuterDisposeScope();
+        return head.call(h).to_type(x.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>

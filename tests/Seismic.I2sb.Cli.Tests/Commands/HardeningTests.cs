@@ -151,6 +151,20 @@ public sealed class HardeningTests : IDisposable
     }
 
     [Fact]
+    public void Bf16_training_writes_a_checkpoint_that_samples_in_bf16_and_resumes_in_fp32()
+    {
+        var data = Dataset();
+        var trained = CliRunner.Succeed(Train(data, "--num-itr", "1", "--precision", "bf16"));
+        Assert.Contains("precision bf16", trained.Out);
+        var ckpt = Path.Combine(_dir["results"], "run", "latest.ckpt");
+        var sampled = CliRunner.Succeed("sample", "--ckpt", ckpt, "--gpu", "cpu", "--out-dir", _dir["bf16"], "--precision", "bf16", "--figures", "0");
+        Assert.Contains("precision bf16", sampled.Out);
+        Assert.True(File.Exists(_dir["bf16/prediction.npy"]));
+        var resumed = CliRunner.Succeed(Train(data, "--num-itr", "2", "--ckpt", ckpt));
+        Assert.Contains("precision fp32", resumed.Out);
+    }
+
+    [Fact]
     public void P6_P8_P9_checkpoint_problems_resume_conflicts_and_output_folders()
     {
         var data = Dataset();

@@ -157,6 +157,7 @@ public sealed class OriginalRunCommandTests
         var fp16 = CliRunner.Run("sample", "--ckpt", pt, "--use-fp16", "--out-dir", dir["s"], "--gpu", "cpu");
         Assert.Equal(2, fp16.ExitCode);
         Assert.Contains("--use-fp16", fp16.Error);
+        Assert.Contains("bf16", fp16.Error); // what to use on the CPU instead
     }
 
     private static JsonElement Prediction(string report) => JsonDocument.Parse(File.ReadAllText(report)).RootElement.GetProperty("prediction").Clone();

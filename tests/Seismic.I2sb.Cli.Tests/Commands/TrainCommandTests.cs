@@ -58,6 +58,7 @@ public sealed class TrainCommandTests
         Assert.True(o.Optimization.ShotTraceDropout);
         Assert.Null(o.Schedule.TimeLimit);
         Assert.Equal(GradientReduction.Sum, o.Optimization.GradientReduction);
+        Assert.Equal(Seismic.Diffusion.Runtime.Precision.Fp32, o.Precision);
         Assert.Equal(0, o.Model.Network.Dropout);
         Assert.Equal(16, o.Schedule.ValBatchSize);
         Assert.Equal(Path.Combine("results", "i2sb"), o.RunDir);
@@ -199,5 +200,21 @@ public sealed class TrainCommandTests
         Assert.Equal(3, o.Schedule.ValBatchSize);
         var e = Assert.Throws<ArgumentException>(() => Bind("--dataset-dir", "data", "--grad-reduce", "average"));
         Assert.Contains("--grad-reduce must be sum or mean", e.Message);
+    }
+
+    [Theory]
+    [InlineData("fp32", Seismic.Diffusion.Runtime.Precision.Fp32)]
+    [InlineData("bf16", Seismic.Diffusion.Runtime.Precision.Bf16)]
+    [InlineData("BFloat16", Seismic.Diffusion.Runtime.Precision.Bf16)]
+    [InlineData("fp16", Seismic.Diffusion.Runtime.Precision.Fp16)]
+    [InlineData("auto", Seismic.Diffusion.Runtime.Precision.Auto)]
+    public void Precision_is_bound(string flag, Seismic.Diffusion.Runtime.Precision expected) =>
+        Assert.Equal(expected, Bind("--dataset-dir", "data", "--precision", flag).Precision);
+
+    [Fact]
+    public void An_unknown_precision_is_refused_naming_the_flag()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Bind("--dataset-dir", "data", "--precision", "fp8"));
+        Assert.Contains("--precision", e.Message);
     }
 }
