@@ -234,20 +234,20 @@ public sealed partial class Trainer : IDisposable
             _optimizer.zero_grad();
             throw new TrainingDivergedException(DivergenceMessage(mean));
         }
-        if (_lossScale is not null && !_lossScale.Update(GradientsFinite()))
+        // A float16 overflow skips the weight and EMA update (the same on every rank: the gradients were reduced first);
+        // the iteration still counts, for the learning-rate schedule too, as with PyTorch's GradScaler.
+        if (_lossScale is null || _lossScale.Update(GradientsFinite()))
         {
-            // A float16 overflow: skip this update (the same on every rank: the gradients were reduced first).
+            if (_options.Optimization.ClipGradNorm is { } maxNorm)
+                nn.utils.clip_grad_norm_(Model.Network.parameters(), maxNorm);
+            _optimizer.step();
+            Model.Ema.Update();
+        }
+        else
+        {
             _optimizer.zero_grad();
             _logger.LogWarning("itr {Iteration}: float16 gradients overflowed; update skipped, loss scale now {Scale}", Iteration + 1, _lossScale.Scale);
-            Iteration++;
-            _losses.Add(mean);
-            return mean;
         }
-
-        if (_options.Optimization.ClipGradNorm is { } maxNorm)
-            nn.utils.clip_grad_norm_(Model.Network.parameters(), maxNorm);
-        _optimizer.step();
-        Model.Ema.Update();
         Iteration++;
         _losses.Add(mean);
         if (_options.Optimization is { LrGamma: < 1 } o && Iteration % o.LrStep == 0) SetLearningRate(_learningRate * o.LrGamma);
