@@ -254,10 +254,12 @@ public sealed partial class Trainer : IDisposable
         return mean;
     }
 
+    // One device-to-host read for all parameters (a read per parameter would synchronise with the GPU ~200 times).
     private bool GradientsFinite()
     {
         using var scope = NewDisposeScope();
-        return Model.Network.parameters().All(p => p.grad is null || p.grad.isfinite().all().item<bool>());
+        var flags = Model.Network.parameters().Where(p => p.grad is not null).Select(p => p.grad!.isfinite().all()).ToArray();
+        return flags.Length == 0 || stack(flags).all().item<bool>();
     }
 
     private void ScaleGradients(double factor)

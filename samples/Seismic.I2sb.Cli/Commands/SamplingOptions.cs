@@ -110,10 +110,9 @@ internal static class SamplingOptions
         if (precision == Seismic.Diffusion.Runtime.Precision.Fp16 && device.type != TorchSharp.DeviceType.CUDA)
             throw new ArgumentException($"{(parse.GetValue(UseFp16) ? "--use-fp16" : "--precision fp16")} needs CUDA (half precision runs on GPUs); " +
                                         "on the CPU use --precision bf16 (fast where the CPU has AVX512-BF16 or AMX) or fp32");
-        var choice = Seismic.Diffusion.Runtime.PrecisionChoice.Resolve(precision, device); // before loading: fp16 on the CPU fails here
-        if (choice.Precision != Seismic.Diffusion.Runtime.Precision.Fp32) Console.WriteLine($"precision {choice.Precision.ToString().ToLowerInvariant()}: {choice.Reason}");
         var model = LoadWeights(parse, device);
-        model.UsePrecision(precision);
+        var choice = model.UsePrecision(precision);
+        if (choice.Precision != Seismic.Diffusion.Runtime.Precision.Fp32) Console.WriteLine($"precision {choice.Precision.ToString().ToLowerInvariant()}: {choice.Reason}");
         return model;
     }
 

@@ -56,26 +56,23 @@ public sealed class LowPrecisionCopy : IDisposable
     /// <summary>
     /// Adds the working copy's gradients, in float32 and divided by <paramref name="scale"/> (a loss scale), to the
     /// master's, and clears the copy's. Call it after every backward pass, so that sums over microbatches are float32 sums.
+    /// A float16 overflow shows as non-finite master gradients (the trainer checks them once, after the all-reduce).
     /// </summary>
-    /// <returns>False when a gradient is not finite (a float16 overflow): the master's gradients then hold non-finite values too.</returns>
-    public bool PushGradients(double scale = 1.0)
+    public void PushGradients(double scale = 1.0)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var finite = ones(1, dtype: ScalarType.Bool);
         for (int i = 0; i < _master.Length; i++)
         {
             var g = _working[i].grad;
             if (g is null) continue;
             var g32 = g.to_type(ScalarType.Float32);
             if (scale != 1.0) g32.div_(scale);
-            if (Precision == Precision.Fp16) finite.logical_and_(g32.isfinite().all());
-            var target = _master[i].grad;
-            if (target is null) _master[i].grad = g32.detach().clone().DetachFromDisposeScope();
-            else target.add_(g32);
+            // The parameter keeps its own reference to a gradient it is given: the scope may dispose this handle.
+            if (_master[i].grad is { } target) target.add_(g32);
+            else _master[i].grad = g32;
             g.zero_();
         }
-        return finite.item<bool>();
     }
 
     /// <inheritdoc />
