@@ -72,11 +72,11 @@ public sealed partial class Trainer
         }
         else
         {
-            var sections = CheckpointFile.Load(path);
-            var spec = CheckpointSpec.Read(sections, path);
+            var checkpoint = Checkpoint.Read(path);
+            var spec = checkpoint.ReadSpec();
             if (spec.Network != Model.Spec.Network || spec.ImageSize != Model.Spec.ImageSize)
                 throw new RunConflictException($"{path} holds a {spec.NetworkName} network at image size {spec.ImageSize}; this run builds {Model.Spec.NetworkName} at {Model.Spec.ImageSize} (give the same Model and ImageSize)");
-            Model.LoadWeights(sections, path);
+            Model.LoadWeights(checkpoint);
         }
         _logger.LogInformation("Initialised the weights from {Path}; the optimiser starts afresh", path);
     }

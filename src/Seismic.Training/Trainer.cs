@@ -391,14 +391,11 @@ public sealed partial class Trainer : IDisposable
         path ??= CheckpointPath;
         if (_group.Rank != 0) return path;
         var meta = new CheckpointMeta { Iteration = Iteration, LearningRate = _learningRate, Options = _options, Losses = [.. _losses] };
-        CheckpointFile.Save(path,
-        [
-            (CheckpointSpec.Section, w => w.Write(CheckpointSpec.ToBytes(Model.Spec))),
-            ("meta", w => w.Write(meta.ToBytes())),
-            ("model", Model.WriteModel),
-            ("ema", Model.WriteEma),
-            ("optimizer", w => _optimizer.save_state_dict(w)),
-        ]);
+        // The model's sections first (spec, model, ema), then the trainer's own.
+        Model.WriteTo(new CheckpointWriter())
+            .AddJson(CheckpointMeta.Section, meta)
+            .Add(CheckpointMeta.OptimizerSection, w => _optimizer.save_state_dict(w))
+            .Save(path);
         _logger.LogInformation("Saved checkpoint {Path} at iteration {Iteration}", path, Iteration);
         return path;
     }
@@ -411,12 +408,12 @@ public sealed partial class Trainer : IDisposable
     /// <exception cref="RunConflictException">The checkpoint was made with options this run contradicts (<see cref="TrainingOptions.ResumeConflicts"/>); every difference is listed.</exception>
     public void LoadCheckpoint(string path)
     {
-        var sections = CheckpointFile.Load(path);
-        var meta = CheckpointMeta.Read(sections, path);
+        var checkpoint = Checkpoint.Read(path);
+        var meta = CheckpointMeta.Read(checkpoint);
         if (_options.ResumeConflicts(meta.Options) is { Count: > 0 } conflicts)
             throw new RunConflictException($"{path} cannot be resumed with these options: {string.Join("; ", conflicts)}");
-        Model.LoadWeights(sections, path);
-        sections.ReadSection("optimizer", path, r => _optimizer.load_state_dict(r));
+        Model.LoadWeights(checkpoint);
+        checkpoint.ReadSection(CheckpointMeta.OptimizerSection, r => _optimizer.load_state_dict(r));
         Iteration = meta.Iteration;
         _losses.Clear();
         _losses.AddRange(meta.Losses);
@@ -463,14 +460,7 @@ public sealed partial class Trainer : IDisposable
     private (Tensor X0, Tensor Cond) LoadMicrobatch(int[] indices, long epoch)
     {
         using var batch = _trainLoader.Load(indices, epoch);
-        return ToTensors(batch);
-    }
-
-    private (Tensor X0, Tensor Cond) ToTensors(SampleBatch batch)
-    {
-        var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, Model.Device);
-        var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, Model.Device);
-        return (x0, cond);
+        return batch.ToTensors(Model.Device);
     }
 
     private void SetLearningRate(double lr)

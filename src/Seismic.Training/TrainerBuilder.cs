@@ -125,7 +125,7 @@ public sealed class TrainerBuilder
             if (train.Count < o.Optimization.Microbatch)
                 throw new ArgumentException($"The training split has {train.Count} samples, fewer than Optimization.Microbatch {o.Optimization.Microbatch}");
 
-            var model = BridgeModel.CreateValidated(o.Model, device, o.Seed, o.Optimization.EmaDecay);
+            var model = BridgeModel.Create(o.Model, device, o.Seed, o.Optimization.EmaDecay);
             opened.Add(model);
             model.UsePrecision(o.Precision);
             var trainer = new Trainer(o, model, train, val, _logger, ownsDatasets,

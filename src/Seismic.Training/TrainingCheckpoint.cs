@@ -18,7 +18,7 @@ public sealed record TrainingCheckpoint(int Iteration, double LearningRate, IRea
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static TrainingCheckpoint Read(string path)
     {
-        var meta = CheckpointMeta.Read(CheckpointFile.Load(path), path);
+        var meta = CheckpointMeta.Read(Checkpoint.Read(path));
         return new TrainingCheckpoint(meta.Iteration, meta.LearningRate, meta.Losses, meta.Options);
     }
 }

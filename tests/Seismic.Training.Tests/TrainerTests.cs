@@ -89,11 +89,10 @@ public sealed class TrainerTests : IDisposable
         var path = trainer.CheckpointPath;
         var before = File.ReadAllBytes(path);
 
-        Assert.Throws<IOException>(() => CheckpointFile.Save(path,
-        [
-            ("meta", w => w.Write(new byte[10])),
-            ("model", _ => throw new IOException("simulated crash mid-save")),
-        ]));
+        Assert.Throws<IOException>(() => new Seismic.Models.Checkpoints.CheckpointWriter()
+            .Add("meta", w => w.Write(new byte[10]))
+            .Add("model", _ => throw new IOException("simulated crash mid-save"))
+            .Save(path));
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!, "latest.ckpt*")); // no temporary left
@@ -264,8 +263,7 @@ public sealed class TrainerTests : IDisposable
 
     private static List<double> ReadLosses(string path)
     {
-        var sections = CheckpointFile.Load(path);
-        var json = System.Text.Json.JsonDocument.Parse(sections["meta"]);
+        var json = System.Text.Json.JsonDocument.Parse(Seismic.Models.Checkpoints.Checkpoint.Read(path).Section("meta"));
         return json.RootElement.GetProperty("Losses").EnumerateArray().Select(x => x.GetDouble()).ToList();
     }
 }

@@ -113,8 +113,7 @@ public sealed class EnsembleEvaluator
             using var batch = loader.Load(indices, epoch: 0);
             using var scope = NewDisposeScope();
             int take = indices.Length;
-            var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device);
-            var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device);
+            var (x0, cond) = batch.ToTensors(_model.Device);
             Tensor x1;
             EnsembleResult ensemble;
             if (_ensemble.Variation == EnsembleVariation.SamplerNoise)

@@ -87,8 +87,7 @@ public sealed class Evaluator
             if (_options.SeedPerBatch) generator.manual_seed(_options.Seed.Derive((ulong)number).ToInt64());
             using var batch = loader.Load(indices, epoch: 0);
             using var scope = NewDisposeScope();
-            var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device);
-            var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device);
+            var (x0, cond) = batch.ToTensors(_model.Device);
             var x1 = numpy is null ? _corruption.Apply(x0, generator) : _corruption.Apply(x0, numpy);
             using var result = _model.Sample(x1, cond, _options.SamplerFor(trajectory: first), generator);
             var x0Hat = result.X0;

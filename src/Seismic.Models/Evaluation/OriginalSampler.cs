@@ -120,8 +120,7 @@ public sealed class OriginalSampler
             var (index, draws) = plan[i];
             using var batch = loader.Load([index], epoch: 0);
             using var scope = NewDisposeScope();
-            var x0 = TensorBatches.Copy(batch.Velocity, batch.VelocityShape, _model.Device);
-            var cond = TensorBatches.Copy(batch.Seismic, batch.SeismicShape, _model.Device);
+            var (x0, cond) = batch.ToTensors(_model.Device);
             // The original corrupts the whole loader batch once and discards it: the same NumPy draws, on as many images.
             using (var shape = zeros([draws, 1, dataset.ImageSize, dataset.ImageSize], ScalarType.Float32))
                 corruption.Apply(shape, numpy).Dispose();

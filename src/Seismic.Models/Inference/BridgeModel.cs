@@ -10,7 +10,7 @@ namespace Seismic.Models;
 
 /// <summary>
 /// A trained (or freshly initialised) bridge, ready to sample: the <see cref="ModelSpec"/>, the bridge (schedule and
-/// tensor operations), the network, its EMA weights and the device. Load one with <see cref="Load"/> (a checkpoint of
+/// tensor operations), the network, its EMA weights and the device. Load one with <see cref="Load(string, Device)"/> (a checkpoint of
 /// this library) or <see cref="Create"/> + <see cref="LoadPyTorchStateDict"/> (the reference's weights). Needs only
 /// Seismic.Data, Seismic.Diffusion and Seismic.Models. The caller owns it and disposes it.
 /// </summary>
@@ -115,21 +115,26 @@ public sealed class BridgeModel : IDisposable
     }
 
     /// <summary>
-    /// Loads a model for sampling from a checkpoint written by Seismic.Training's trainer: its spec, network and EMA
-    /// weights. Checkpoints written before specs were stored (format 1 and early format 2) load too.
+    /// Loads a model for sampling from a checkpoint (written by Seismic.Training's trainer or <see cref="Save"/>): its
+    /// spec, network and EMA weights. Checkpoints written before specs were stored (format 1 and early format 2) load too.
     /// </summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="device">The device (see <see cref="TorchRuntime.ResolveDevice"/>).</param>
     /// <exception cref="InvalidDataException">The file is not a usable checkpoint; the message names it and the section.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static BridgeModel Load(string path, Device device)
+    public static BridgeModel Load(string path, Device device) => Load(Checkpoint.Read(path), device);
+
+    /// <summary>Builds the model a checkpoint already read describes and loads its network and EMA weights.</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <param name="device">The device (see <see cref="TorchRuntime.ResolveDevice"/>).</param>
+    /// <exception cref="InvalidDataException">A section is missing or unreadable; the message names the file and the section.</exception>
+    public static BridgeModel Load(Checkpoint checkpoint, Device device)
     {
-        var sections = CheckpointFile.Load(path);
-        var spec = CheckpointSpec.Read(sections, path);
-        var model = CreateValidated(spec, device, Seed.Zero, emaDecay: 0.99); // the EMA is only read, never updated
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var model = CreateValidated(checkpoint.ReadSpec(), device, Seed.Zero, emaDecay: 0.99); // the EMA is only read, never updated
         try
         {
-            model.LoadWeights(sections, path);
+            model.LoadWeights(checkpoint);
             return model;
         }
         catch
@@ -137,6 +142,60 @@ public sealed class BridgeModel : IDisposable
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Writes this model alone (spec, network and EMA weights, no training state) as a checkpoint that
+    /// <see cref="Load(string, Device)"/> and the CLI's sample and evaluate read: for instance the original's weights,
+    /// once loaded with <see cref="LoadPyTorchStateDict"/>. Atomic: a crash mid-save leaves the previous file intact.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    public void Save(string path) => WriteTo(new CheckpointWriter()).Save(path);
+
+    /// <summary>
+    /// Adds this layer's sections to <paramref name="writer"/>: <see cref="Checkpoint.SpecSection"/>,
+    /// <see cref="Checkpoint.ModelSection"/> and <see cref="Checkpoint.EmaSection"/> (a trainer adds its own after them).
+    /// </summary>
+    /// <param name="writer">The checkpoint being composed.</param>
+    /// <returns><paramref name="writer"/>.</returns>
+    public CheckpointWriter WriteTo(CheckpointWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.AddJson(Checkpoint.SpecSection, Spec);
+        writer.Add(Checkpoint.ModelSection, w => Network.save(w));
+        var ema = Ema.StateDict();
+        try
+        {
+            return writer.Add(Checkpoint.EmaSection, w => TensorDictionaryFormat.Write(w, ema));
+        }
+        finally
+        {
+            foreach (var t in ema.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Replaces the network and EMA weights with a checkpoint's (whose spec must describe the same network: the
+    /// caller checks, see <see cref="Checkpoint.ReadSpec"/>).
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <exception cref="InvalidDataException">A section is missing or does not fit the network; the message names the file and the section.</exception>
+    public void LoadWeights(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        checkpoint.ReadSection(Checkpoint.ModelSection, r => Network.load(r, strict: true));
+        checkpoint.ReadSection(Checkpoint.EmaSection, r =>
+        {
+            var state = TensorDictionaryFormat.Read(r);
+            try
+            {
+                Ema.LoadStateDict(state);
+            }
+            finally
+            {
+                foreach (var t in state.Values) t.Dispose();
+            }
+        });
     }
 
     /// <summary>
@@ -263,38 +322,6 @@ public sealed class BridgeModel : IDisposable
         Network.LoadStateDict(checkpoint.Network, $"'{path}'");
         if (checkpoint.EmaShadow.Count > 0) Ema.LoadShadow(checkpoint.EmaShadow, checkpoint.EmaUpdates);
         else Ema.Reset();
-    }
-
-    internal void LoadWeights(IReadOnlyDictionary<string, byte[]> sections, string path)
-    {
-        sections.ReadSection("model", path, r => Network.load(r, strict: true));
-        sections.ReadSection("ema", path, r =>
-        {
-            var state = TensorDictionaryFormat.Read(r);
-            try
-            {
-                Ema.LoadStateDict(state);
-            }
-            finally
-            {
-                foreach (var t in state.Values) t.Dispose();
-            }
-        });
-    }
-
-    internal void WriteModel(BinaryWriter w) => Network.save(w);
-
-    internal void WriteEma(BinaryWriter w)
-    {
-        var state = Ema.StateDict();
-        try
-        {
-            TensorDictionaryFormat.Write(w, state);
-        }
-        finally
-        {
-            foreach (var t in state.Values) t.Dispose();
-        }
     }
 
     /// <inheritdoc />

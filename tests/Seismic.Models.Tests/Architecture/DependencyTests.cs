@@ -32,12 +32,31 @@ public class DependencyTests
     [Fact]
     public void The_sample_only_program_references_only_the_models_package()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seismic.I2sb.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        var project = XDocument.Load(Path.Combine(dir!.FullName, "samples", "Seismic.I2sb.SampleOnly", "Seismic.I2sb.SampleOnly.csproj"));
+        var project = XDocument.Load(Path.Combine(RepositoryRoot(), "samples", "Seismic.I2sb.SampleOnly", "Seismic.I2sb.SampleOnly.csproj"));
         var references = project.Descendants().Where(e => e.Name.LocalName is "ProjectReference" or "PackageReference")
             .Select(e => Path.GetFileNameWithoutExtension(e.Attribute("Include")!.Value)).ToArray();
         Assert.Equal(["Seismic.Models"], references);
+    }
+
+    [Fact]
+    public void No_library_opens_its_internals_to_another_library()
+    {
+        // Test assemblies (and the distributed tests' host process) may see internals; libraries talk through public APIs only.
+        var src = new DirectoryInfo(Path.Combine(RepositoryRoot(), "src"));
+        var grants = src.GetFiles("*.csproj", SearchOption.AllDirectories)
+            .SelectMany(p => XDocument.Load(p.FullName).Descendants().Where(e => e.Name.LocalName == "InternalsVisibleTo")
+                .Select(e => (Project: p.Name, Friend: e.Attribute("Include")!.Value)))
+            .ToList();
+        Assert.Contains(grants, g => g.Friend == "Seismic.Training.Tests"); // the scan does see the grants
+        Assert.All(grants, g => Assert.True(g.Friend.EndsWith(".Tests", StringComparison.Ordinal) || g.Friend.EndsWith(".TestHost", StringComparison.Ordinal),
+                                            $"{g.Project} grants InternalsVisibleTo to {g.Friend}"));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seismic.I2sb.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        return dir!.FullName;
     }
 }

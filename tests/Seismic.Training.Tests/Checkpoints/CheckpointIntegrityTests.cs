@@ -62,16 +62,17 @@ public sealed class CheckpointIntegrityTests : IDisposable
     public void Checkpoints_written_before_checksums_still_load()
     {
         var path = TrainOnce();
-        var sections = CheckpointFile.Load(path);
+        var sections = Checkpoint.Read(path);
         // Re-encode in the version 1 layout: no checksum after each section.
         var v1 = Path.Combine(_data.Directory, "v1.ckpt");
         using (var w = new BinaryWriter(File.Create(v1), Encoding.UTF8))
         {
             w.Write("SI2SBCKP"u8.ToArray());
             w.Write(1);
-            w.Write(sections.Count);
-            foreach (var (name, content) in sections)
+            w.Write(sections.SectionNames.Count);
+            foreach (var name in sections.SectionNames)
             {
+                var content = sections.Section(name).Span;
                 w.Write(name);
                 w.Write((long)content.Length);
                 w.Write(content);
@@ -95,7 +96,7 @@ public sealed class CheckpointIntegrityTests : IDisposable
     public void Checkpoints_written_before_the_spec_section_load_and_resume()
     {
         var path = TrainOnce();
-        var sections = CheckpointFile.Load(path);
+        var sections = Checkpoint.Read(path);
         var current = TrainingCheckpoint.Read(path).Options;
         // The layout written before the redesign: no 'spec' section, and one flat options object in 'meta'.
         var flat = new
@@ -110,13 +111,12 @@ public sealed class CheckpointIntegrityTests : IDisposable
             },
         };
         var old = Path.Combine(_data.Directory, "old.ckpt");
-        CheckpointFile.Save(old,
-        [
-            ("meta", w => w.Write(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(flat))),
-            ("model", w => w.Write(sections["model"])),
-            ("ema", w => w.Write(sections["ema"])),
-            ("optimizer", w => w.Write(sections["optimizer"])),
-        ]);
+        new CheckpointWriter()
+            .Add("meta", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(flat))
+            .Add("model", sections.Section("model").Span)
+            .Add("ema", sections.Section("ema").Span)
+            .Add("optimizer", sections.Section("optimizer").Span)
+            .Save(old);
 
         using (var model = BridgeModel.Load(old, TorchSharp.torch.CPU))
         {
