@@ -3,7 +3,7 @@
 # (benchmarks/reference/train_loop.py), same flags and data, alternated in one invocation (docs/benchmarks.md).
 # Needs Debian's python3-torch. Seconds per iteration come from the wall-clock times of the "itr k/N" lines (2..N).
 # Usage: [N=6] [ROUNDS=3] [VARIANTS="ref new"] [OLD_CLI=path/to/older/seismic-i2sb.dll] benchmarks/train-vs-reference.sh [data-dir]
-# (VARIANTS may include "bf16", this library with --precision bf16, and "old" to time OLD_CLI as well.)
+# (VARIANTS may include "bf16", this library with --precision bf16, and "old" / "old-bf16" to time OLD_CLI as well.)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 N=${N:-6}; ROUNDS=${ROUNDS:-3}; VARIANTS=${VARIANTS:-"ref new"}
@@ -21,6 +21,7 @@ for round in $(seq "$ROUNDS"); do
       new) cmd=(dotnet "$cli") ;;
       bf16) cmd=(dotnet "$cli"); extra=(--precision bf16) ;;
       old) cmd=(dotnet "${OLD_CLI:?set OLD_CLI for the old variant}") ;;
+      old-bf16) cmd=(dotnet "${OLD_CLI:?set OLD_CLI for the old-bf16 variant}"); extra=(--precision bf16) ;;
       *) echo "unknown variant $v" >&2; exit 2 ;;
     esac
     "${cmd[@]}" train --dataset-dir "$data" --dataset-name FlatVel_A --result-dir "$runs" --name "$v-$round" \

@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "loader-vs-step" => LoaderVsStep.Run(args[1..]),
     "training-rss" => TrainingRss.Run(args[1..]),
     "onednn-check" => OneDnnCheck.Run(args[1..]),
+    "precision-step" => PrecisionStep.Run(args[1..]),
     _ => Run(args),
 };
 
