@@ -87,8 +87,8 @@ public sealed record TrainingOptions
         var schedule = Check.Set(Schedule, nameof(Schedule));
         Check.Nested(nameof(Schedule), () => schedule.Validate(Model.ImageSize));
         // The batch sizes are checked against memory here, where the whole model is known.
-        Model.RequireBatchMemory("Optimization.Microbatch", Optimization.Microbatch);
-        Model.RequireBatchMemory("Schedule.ValBatchSize", Schedule.ValBatchSize);
+        Check.BatchMemory("Optimization.Microbatch", Optimization.Microbatch, Model.ImageSize, Model.Dataset.Ns);
+        Check.BatchMemory("Schedule.ValBatchSize", Schedule.ValBatchSize, Model.ImageSize, Model.Dataset.Ns);
         Check.That(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not ("." or ".."),
             nameof(Name), $"must be a valid folder name, got '{Name}'");
         Check.That(!string.IsNullOrWhiteSpace(ResultDir), nameof(ResultDir), "is required");

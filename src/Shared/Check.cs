@@ -34,6 +34,21 @@ internal static class Check
     public static T Set<T>(T? value, string path) where T : class =>
         value ?? throw new ArgumentException($"{path} must be set", path);
 
+    /// <summary>
+    /// The one memory rule of the batch sizes checked before work starts (training's microbatch and validation batch,
+    /// evaluation's batch): one batch's maps (x0, x1, the prediction and <paramref name="shots"/> seismic channels, S x S
+    /// float32) must fit in a quarter of the memory available, since the activations and gradients built from them take far more.
+    /// </summary>
+    public static void BatchMemory(string path, int count, int imageSize, int shots)
+    {
+        long need = (long)count * (3 + shots) * imageSize * imageSize * sizeof(float);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        That(need <= available / 4, path,
+            $"{count} at ImageSize {imageSize} needs {Gib(need)} per batch, more than a quarter of the {Gib(available)} of memory available");
+    }
+
+    private static string Gib(long bytes) => $"{bytes / (double)(1L << 30):0.##} GiB";
+
     // ArgumentException.Message appends " (Parameter 'name')"; the prefixed copy states the path itself.
     private static string Problem(ArgumentException e)
     {

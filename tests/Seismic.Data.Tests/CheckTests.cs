@@ -44,6 +44,16 @@ public class CheckTests
     }
 
     [Fact]
+    public void The_memory_rule_names_the_batch_setting_with_the_memory_needed_and_available()
+    {
+        Check.BatchMemory("BatchSize", 16, 64, 5); // 2 MiB
+        var e = Assert.Throws<ArgumentException>(() => Check.BatchMemory("Optimization.Microbatch", 1 << 30, 256, 5));
+        Assert.Equal("Optimization.Microbatch", e.ParamName);
+        // 2^30 samples x 8 maps x 256^2 x 4 bytes = 2^51 bytes
+        Assert.Matches(@"^Optimization\.Microbatch 1073741824 at ImageSize 256 needs 2097152 GiB per batch, more than a quarter of the [\d.]+ GiB of memory available", e.Message);
+    }
+
+    [Fact]
     public void Data_records_report_paths_relative_to_themselves()
     {
         var e = Assert.Throws<ArgumentException>(() => (Seismic.Data.OpenFwi.OpenFwiDataset.FlatVelA with { Ns = 0 }).Validate());

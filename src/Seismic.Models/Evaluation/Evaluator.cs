@@ -43,7 +43,7 @@ public sealed class Evaluator
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? new EvaluationOptions();
         _options.Validate(model.Bridge.Interval);
-        model.Spec.RequireBatchMemory(nameof(EvaluationOptions.BatchSize), _options.BatchSize);
+        Check.BatchMemory(nameof(EvaluationOptions.BatchSize), _options.BatchSize, model.Spec.ImageSize, model.Spec.Dataset.Ns);
         _corruption = (_options.Corruption ?? model.Spec.Corruption).Create();
     }
 

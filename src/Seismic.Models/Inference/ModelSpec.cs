@@ -59,21 +59,4 @@ public sealed record ModelSpec
         Check.That(!IsConditional || Network.InChannels == 1 + Dataset.Ns, nameof(Network),
             $"takes {Network.InChannels} input channels; a conditional model needs 1 + {Dataset.Ns} (the dataset's shots)");
     }
-
-    /// <summary>
-    /// The one memory guard of the batch sizes checked before work starts (training's microbatch and validation batch,
-    /// evaluation's batch): one batch's maps (x0, x1, the prediction and the seismic channels, S x S float32) must fit in a
-    /// quarter of the memory available, since the activations and gradients built from them take far more.
-    /// </summary>
-    /// <param name="path">The batch size's setting, as the caller's options name it (<c>Optimization.Microbatch</c>).</param>
-    /// <param name="count">Samples per batch.</param>
-    internal void RequireBatchMemory(string path, int count)
-    {
-        long need = (long)count * (3 + Dataset.Ns) * ImageSize * ImageSize * sizeof(float);
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        Check.That(need <= available / 4, path,
-            $"{count} at ImageSize {ImageSize} needs {Gib(need)} per batch, more than a quarter of the {Gib(available)} of memory available");
-    }
-
-    private static string Gib(long bytes) => $"{bytes / (double)(1L << 30):0.##} GiB";
 }
