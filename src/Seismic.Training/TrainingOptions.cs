@@ -80,16 +80,19 @@ public sealed record TrainingOptions
     /// </summary>
     public void Validate()
     {
-        Require(Data is not null && Model is not null && Optimization is not null && Schedule is not null,
-            "Data, Model, Optimization and Schedule must all be set");
-        Data!.Validate();
-        Model!.Validate();
-        Optimization!.Validate(Model.ImageSize);
-        Schedule!.Validate(Model.ImageSize);
-        Require(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not ("." or ".."),
-            $"Name must be a valid folder name, got '{Name}'");
-        Require(!string.IsNullOrWhiteSpace(ResultDir), "ResultDir is required");
-        Require(ResumeFrom is null || InitFrom is null, "InitFrom starts a new run from a checkpoint's weights; it cannot be combined with ResumeFrom");
+        Check.Nested(nameof(Data), Check.Set(Data, nameof(Data)).Validate);
+        Check.Nested(nameof(Model), Check.Set(Model, nameof(Model)).Validate);
+        var optimization = Check.Set(Optimization, nameof(Optimization));
+        Check.Nested(nameof(Optimization), () => optimization.Validate(Model.ImageSize));
+        var schedule = Check.Set(Schedule, nameof(Schedule));
+        Check.Nested(nameof(Schedule), () => schedule.Validate(Model.ImageSize));
+        // The batch sizes are checked against memory here, where the whole model is known.
+        Check.BatchMemory("Optimization.Microbatch", Optimization.Microbatch, Model.ImageSize, Model.Dataset.Ns);
+        Check.BatchMemory("Schedule.ValBatchSize", Schedule.ValBatchSize, Model.ImageSize, Model.Dataset.Ns);
+        Check.That(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not ("." or ".."),
+            nameof(Name), $"must be a valid folder name, got '{Name}'");
+        Check.That(!string.IsNullOrWhiteSpace(ResultDir), nameof(ResultDir), "is required");
+        Check.That(ResumeFrom is null || InitFrom is null, nameof(InitFrom), "starts a new run from a checkpoint's weights; it cannot be combined with ResumeFrom");
     }
 
     /// <summary>
@@ -124,22 +127,6 @@ public sealed record TrainingOptions
         return conflicts;
     }
 
-    internal static void Require(bool ok, string message)
-    {
-        if (!ok) throw new ArgumentException(message);
-    }
-
-    // The input tensors of one batch of `count` samples (1 velocity + 5 seismic channels of S x S float32) must fit
-    // in memory several times over: activations and gradients of the network take far more.
-    internal static void RequireMemory(string name, int count, int imageSize)
-    {
-        long need = (long)count * 6 * imageSize * imageSize * sizeof(float);
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        Require(need <= available / 4,
-            $"{name} {count} at ImageSize {imageSize} needs {Gib(need)} for the batch's input alone, more than a quarter of the {Gib(available)} of memory available");
-    }
-
-    private static string Gib(long bytes) => $"{bytes / (double)(1L << 30):0.##} GiB";
 }
 
 /// <summary>Where a run's data is. Immutable; checked by <see cref="TrainingOptions.Validate"/>.</summary>
@@ -153,7 +140,7 @@ public sealed record DataOptions
 
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException"><see cref="DatasetDir"/> is missing.</exception>
-    public void Validate() => TrainingOptions.Require(!string.IsNullOrWhiteSpace(DatasetDir), "Data.DatasetDir is required");
+    public void Validate() => Check.That(!string.IsNullOrWhiteSpace(DatasetDir), nameof(DatasetDir), "is required");
 }
 
 /// <summary>How a run optimises: batches, iterations, AdamW, learning-rate decay, EMA and condition dropout. Immutable.</summary>
@@ -198,24 +185,24 @@ public sealed record OptimizationOptions
     /// </summary>
     public GradientReduction GradientReduction { get; init; } = GradientReduction.Sum;
 
-    /// <summary>Checks the settings for models of <paramref name="imageSize"/> pixels.</summary>
-    /// <exception cref="ArgumentException">A value is out of range; the message names it (<c>Optimization.Microbatch</c>, ...).</exception>
+    /// <summary>
+    /// Checks the settings. <paramref name="imageSize"/> is the model's; the memory of the batch sizes is checked by
+    /// <see cref="TrainingOptions.Validate"/>, which knows the whole model.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is out of range; ParamName and the message name it (<c>Microbatch</c>, ...).</exception>
     public void Validate(int imageSize)
     {
-        static void Require(bool ok, string message) => TrainingOptions.Require(ok, "Optimization." + message);
-        Require(BatchSize > 0, $"BatchSize must be positive, got {BatchSize}");
-        Require(Microbatch > 0 && Microbatch <= BatchSize && BatchSize % Microbatch == 0,
-            $"Microbatch must divide BatchSize: {BatchSize} % {Microbatch} != 0");
-        TrainingOptions.RequireMemory("Optimization.Microbatch", Microbatch, imageSize);
-        Require(NumIterations > 0, $"NumIterations must be positive, got {NumIterations}");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"LearningRate must be positive and finite, got {LearningRate}");
-        Require(LrGamma > 0 && double.IsFinite(LrGamma), $"LrGamma must be positive and finite, got {LrGamma}");
-        Require(LrStep > 0, $"LrStep must be positive, got {LrStep}");
-        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"WeightDecay must be >= 0 and finite, got {WeightDecay}");
-        Require(ClipGradNorm is null || (ClipGradNorm > 0 && double.IsFinite(ClipGradNorm.Value)), $"ClipGradNorm must be positive and finite, got {ClipGradNorm}");
-        Require(EmaDecay is >= 0 and < 1, $"EmaDecay must be in [0, 1), got {EmaDecay}");
-        Require(DropCond is >= 0 and <= 1, $"DropCond must be in [0, 1], got {DropCond}");
-        Require(Enum.IsDefined(GradientReduction), $"GradientReduction {GradientReduction} is not defined");
+        Check.That(BatchSize > 0, nameof(BatchSize), $"must be positive, got {BatchSize}");
+        Check.That(Microbatch > 0 && Microbatch <= BatchSize && BatchSize % Microbatch == 0, nameof(Microbatch), $"must divide BatchSize: {BatchSize} % {Microbatch} != 0");
+        Check.That(NumIterations > 0, nameof(NumIterations), $"must be positive, got {NumIterations}");
+        Check.That(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be positive and finite, got {LearningRate}");
+        Check.That(LrGamma > 0 && double.IsFinite(LrGamma), nameof(LrGamma), $"must be positive and finite, got {LrGamma}");
+        Check.That(LrStep > 0, nameof(LrStep), $"must be positive, got {LrStep}");
+        Check.That(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), $"must be >= 0 and finite, got {WeightDecay}");
+        Check.That(ClipGradNorm is null || (ClipGradNorm > 0 && double.IsFinite(ClipGradNorm.Value)), nameof(ClipGradNorm), $"must be positive and finite, got {ClipGradNorm}");
+        Check.That(EmaDecay is >= 0 and < 1, nameof(EmaDecay), $"must be in [0, 1), got {EmaDecay}");
+        Check.That(DropCond is >= 0 and <= 1, nameof(DropCond), $"must be in [0, 1], got {DropCond}");
+        Check.That(Enum.IsDefined(GradientReduction), nameof(GradientReduction), $"{GradientReduction} is not defined");
     }
 }
 
@@ -273,19 +260,20 @@ public sealed record ScheduleOptions
     [JsonIgnore]
     public TimeSpan? TimeLimit { get; init; }
 
-    /// <summary>Checks the settings for models of <paramref name="imageSize"/> pixels.</summary>
-    /// <exception cref="ArgumentException">A value is out of range; the message names it (<c>Schedule.SaveEvery</c>, ...).</exception>
+    /// <summary>
+    /// Checks the settings. <paramref name="imageSize"/> is the model's; the memory of the batch sizes is checked by
+    /// <see cref="TrainingOptions.Validate"/>, which knows the whole model.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is out of range; ParamName and the message name it (<c>SaveEvery</c>, ...).</exception>
     public void Validate(int imageSize)
     {
-        static void Require(bool ok, string message) => TrainingOptions.Require(ok, "Schedule." + message);
-        Require(SaveEvery > 0, $"SaveEvery must be positive, got {SaveEvery}");
-        Require(ValidateEvery > 0, $"ValidateEvery must be positive, got {ValidateEvery}");
-        Require(ValBatches >= 0, $"ValBatches must be >= 0, got {ValBatches}");
-        Require(ValBatchSize > 0, $"ValBatchSize must be positive, got {ValBatchSize}");
-        TrainingOptions.RequireMemory("Schedule.ValBatchSize", ValBatchSize, imageSize);
-        Require(double.IsFinite(ValGuidance), $"ValGuidance must be finite, got {ValGuidance}");
-        Require(LogEvery > 0, $"LogEvery must be positive, got {LogEvery}");
-        Require(Enum.IsDefined(LogWriter), $"LogWriter {LogWriter} is not defined");
-        Require(TimeLimit is null || TimeLimit > TimeSpan.Zero, $"TimeLimit must be positive, got {TimeLimit?.TotalMinutes} minutes");
+        Check.That(SaveEvery > 0, nameof(SaveEvery), $"must be positive, got {SaveEvery}");
+        Check.That(ValidateEvery > 0, nameof(ValidateEvery), $"must be positive, got {ValidateEvery}");
+        Check.That(ValBatches >= 0, nameof(ValBatches), $"must be >= 0, got {ValBatches}");
+        Check.That(ValBatchSize > 0, nameof(ValBatchSize), $"must be positive, got {ValBatchSize}");
+        Check.That(double.IsFinite(ValGuidance), nameof(ValGuidance), $"must be finite, got {ValGuidance}");
+        Check.That(LogEvery > 0, nameof(LogEvery), $"must be positive, got {LogEvery}");
+        Check.That(Enum.IsDefined(LogWriter), nameof(LogWriter), $"{LogWriter} is not defined");
+        Check.That(TimeLimit is null || TimeLimit > TimeSpan.Zero, nameof(TimeLimit), $"must be positive, got {TimeLimit?.TotalMinutes} minutes");
     }
 }

@@ -134,9 +134,9 @@ public sealed class RunFolderTests : IDisposable
     [Theory]
     [InlineData("Schedule.ValGuidance")]
     [InlineData("Schedule.TimeLimit")]
-    [InlineData("BridgeOptions.T0 and T")]
+    [InlineData("Model.Bridge.T")]
     [InlineData("Optimization.Microbatch")]
-    [InlineData("ModelSpec.ImageSize")]
+    [InlineData("Model.ImageSize")]
     public void Values_that_used_to_be_accepted_are_rejected_by_name(string name)
     {
         var o = Quick();
@@ -144,13 +144,14 @@ public sealed class RunFolderTests : IDisposable
         {
             "Schedule.ValGuidance" => o.Schedule(x => x with { ValGuidance = double.NaN }),
             "Schedule.TimeLimit" => o.Schedule(x => x with { TimeLimit = TimeSpan.FromMinutes(-5) }),
-            "BridgeOptions.T0 and T" => o.Bridge(x => x with { T = double.PositiveInfinity }),
+            "Model.Bridge.T" => o.Bridge(x => x with { T = double.PositiveInfinity }),
             "Optimization.Microbatch" => o.Optimization(x => x with { BatchSize = 1 << 30, Microbatch = 1 << 30 }),
             _ => o.Spec(x => x with { ImageSize = 100_000 }),
         };
         var e = Assert.Throws<ArgumentException>(o.Validate);
         Assert.StartsWith(name, e.Message);
-        if (name is "Optimization.Microbatch" or "ModelSpec.ImageSize") Assert.Contains("GiB", e.Message);
+        Assert.Equal(name, e.ParamName);
+        if (name is "Optimization.Microbatch" or "Model.ImageSize") Assert.Contains("GiB", e.Message);
     }
 
     [Fact]

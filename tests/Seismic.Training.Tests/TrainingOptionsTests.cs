@@ -29,30 +29,55 @@ public class TrainingOptionsTests
 
     [Theory]
     [InlineData("Optimization.Microbatch", "Optimization.Microbatch must divide BatchSize")]
-    [InlineData("ModelSpec.ImageSize", "ModelSpec.ImageSize must be")]
-    [InlineData("BridgeOptions.Interval", "BridgeOptions.Interval must be")]
+    [InlineData("Model.ImageSize", "Model.ImageSize must be")]
+    [InlineData("Model.Bridge.Interval", "Model.Bridge.Interval must be")]
     [InlineData("Optimization.DropCond", "Optimization.DropCond must be")]
-    [InlineData("AdmUNetOptions.GroupNormGroups", "AdmUNetOptions.GroupNormGroups")]
-    public void Invalid_options_name_themselves_by_path(string name, string expected)
+    [InlineData("Model.Network.GroupNormGroups", "Model.Network.GroupNormGroups")]
+    [InlineData("Model.Network.ChannelMult", "Model.Network.ChannelMult must hold")]
+    [InlineData("Model.Dataset.Ns", "Model.Dataset.Ns (ns) must be positive")]
+    [InlineData("Schedule.LogEvery", "Schedule.LogEvery must be positive")]
+    [InlineData("Data.DatasetDir", "Data.DatasetDir is required")]
+    [InlineData("Name", "Name must be a valid folder name")]
+    public void Invalid_options_name_themselves_by_the_path_the_user_set(string path, string expected)
     {
         var o = new TrainingOptions { Data = new DataOptions { DatasetDir = "d" } };
-        o = name switch
+        o = path switch
         {
             "Optimization.Microbatch" => o.Optimization(x => x with { Microbatch = 3 }),
-            "ModelSpec.ImageSize" => o.Spec(x => x with { ImageSize = 60 }),
-            "BridgeOptions.Interval" => o.Bridge(x => x with { Interval = 999 }),
+            "Model.ImageSize" => o.Spec(x => x with { ImageSize = 60 }),
+            "Model.Bridge.Interval" => o.Bridge(x => x with { Interval = 999 }),
             "Optimization.DropCond" => o.Optimization(x => x with { DropCond = 1.5 }),
+            "Model.Network.ChannelMult" => o.Spec(x => x with { Network = x.Network with { ChannelMult = [] } }),
+            "Model.Dataset.Ns" => o.Spec(x => x with { Dataset = x.Dataset with { Ns = 0 } }),
+            "Schedule.LogEvery" => o with { Schedule = o.Schedule with { LogEvery = 0 } },
+            "Data.DatasetDir" => o with { Data = new DataOptions() },
+            "Name" => o with { Name = ".." },
             _ => o.Spec(x => x with { Network = x.Network with { GroupNormGroups = 7 } }),
         };
         var e = Assert.Throws<ArgumentException>(o.Validate);
-        Assert.Contains(expected, e.Message);
+        Assert.StartsWith(expected, e.Message); // the library names its settings by path; the CLI maps ParamName to a flag
+        Assert.Equal(path, e.ParamName);
+        Assert.IsType<ArgumentException>(e.InnerException ?? e); // nested failures keep the record's own exception inside
     }
 
     [Fact]
-    public void Dataset_dir_is_required()
+    public void A_missing_part_is_named_by_its_path()
     {
-        var e = Assert.Throws<ArgumentException>(() => new TrainingOptions().Validate());
-        Assert.Contains("Data.DatasetDir", e.Message); // the library names its options; the CLI maps them to flags
+        var e = Assert.Throws<ArgumentException>(() => new TrainingOptions { Data = new DataOptions { DatasetDir = "d" }, Optimization = null! }.Validate());
+        Assert.Equal("Optimization", e.ParamName);
+        Assert.StartsWith("Optimization must be set", e.Message);
+    }
+
+    [Fact]
+    public void Batch_sizes_beyond_memory_are_refused_before_work_starts_naming_need_and_available()
+    {
+        var o = new TrainingOptions { Data = new DataOptions { DatasetDir = "d" } };
+        var big = o.Optimization(x => x with { BatchSize = 1 << 30, Microbatch = 1 << 30 });
+        var e = Assert.Throws<ArgumentException>(big.Validate);
+        Assert.Equal("Optimization.Microbatch", e.ParamName);
+        Assert.Matches(@"^Optimization\.Microbatch 1073741824 at ImageSize 256 needs [\d.]+ GiB per batch, more than a quarter of the [\d.]+ GiB of memory available", e.Message);
+        var val = o with { Schedule = o.Schedule with { ValBatchSize = 1 << 30 } };
+        Assert.Equal("Schedule.ValBatchSize", Assert.Throws<ArgumentException>(val.Validate).ParamName);
     }
 
     [Fact]

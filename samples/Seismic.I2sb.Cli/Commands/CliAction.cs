@@ -37,7 +37,8 @@ internal enum ExitCode
 
 /// <summary>
 /// Runs a verb's body and turns any failure into one line on stderr, naming the flag the user typed where the
-/// library names an option, and an <see cref="ExitCode"/> per class of failure. The full exception follows the line
+/// library names a setting (by <see cref="ArgumentException.ParamName"/>, through the verb's table), and an
+/// <see cref="ExitCode"/> per class of failure. The full exception follows the line
 /// only with <c>--verbose</c> or <c>SEISMIC_I2SB_DEBUG=1</c>.
 /// </summary>
 internal static partial class CliAction
@@ -48,8 +49,9 @@ internal static partial class CliAction
     /// <summary>Runs <paramref name="body"/>.</summary>
     /// <param name="parse">The parsed command line (for <c>--verbose</c> and the verb's flags).</param>
     /// <param name="body">The verb's work; returns its exit code.</param>
-    /// <param name="aliases">Library option names whose flag is not simply their kebab-case spelling (e.g. NumIterations: --num-itr).</param>
-    public static int Run(ParseResult parse, Func<int> body, IReadOnlyDictionary<string, string>? aliases = null)
+    /// <param name="flags">The verb's table from setting paths (as the libraries' ArgumentException.ParamName gives them,
+    /// e.g. <c>Optimization.Microbatch</c>) to the flags that set them; null when the verb's body names flags itself.</param>
+    public static int Run(ParseResult parse, Func<int> body, IReadOnlyDictionary<string, string>? flags = null)
     {
         try
         {
@@ -59,7 +61,7 @@ internal static partial class CliAction
         }
         catch (Exception thrown)
         {
-            var (code, message) = Describe(thrown, parse, aliases);
+            var (code, message) = Describe(thrown, flags);
             Console.Error.WriteLine($"error: {message}");
             if (code == (int)ExitCode.Internal && !Debug(parse))
                 Console.Error.WriteLine($"(an internal error: run again with --verbose or {DebugVariable}=1 for the stack trace, and please report it)");
@@ -72,10 +74,16 @@ internal static partial class CliAction
     /// The exit code and the one-line message (flags as the user typed them) of a failure: what <see cref="Run"/> prints,
     /// and what a failing rank of a distributed job prints before it aborts the job.
     /// </summary>
-    public static (int ExitCode, string Message) Describe(Exception thrown, ParseResult parse, IReadOnlyDictionary<string, string>? aliases)
+    public static (int ExitCode, string Message) Describe(Exception thrown, IReadOnlyDictionary<string, string>? flags)
     {
-        var (code, message) = Classify(Unwrap(thrown));
-        return ((int)code, Flags(OneLine(message), parse, aliases));
+        var e = Unwrap(thrown);
+        var (code, message) = Classify(e);
+        return ((int)code, OneLine(e switch
+        {
+            ArgumentException a => Flag(message, a.ParamName, flags),
+            RunConflictException => Mentions(message, flags),
+            _ => message,
+        }));
     }
 
     /// <summary>True when full traces were asked for.</summary>
@@ -116,25 +124,26 @@ internal static partial class CliAction
         string.Join(' ', ParameterSuffix().Replace(message, "").Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>
-    /// The library names options by their property names (ImageSize, TrainSamples), sometimes with the path of the
-    /// options record they belong to (Optimization.Microbatch, ModelSpec.ImageSize); the user typed flags. Each PascalCase
-    /// word or dotted path whose last name is an option of this verb (by its kebab-case spelling, or an alias) becomes the flag.
+    /// The libraries name a failed setting by its path, in ArgumentException.ParamName and at the start of the message
+    /// (<c>Optimization.Microbatch must divide ...</c>); the user typed a flag. When the verb's table maps that path, the
+    /// leading path becomes the flag (<c>--microbatch must divide ...</c>); any other message is printed as it is.
     /// </summary>
-    internal static string Flags(string message, ParseResult parse, IReadOnlyDictionary<string, string>? aliases)
-    {
-        var flags = parse.CommandResult.Command.Options
-            .Where(o => o.Name.StartsWith("--", StringComparison.Ordinal))
-            .GroupBy(o => Normalize(o.Name)).ToDictionary(g => g.Key, g => g.First().Name);
-        return PascalWord().Replace(message, m =>
-        {
-            var name = m.Value[(m.Value.LastIndexOf('.') + 1)..];
-            return aliases is not null && aliases.TryGetValue(name, out var alias) ? alias
-                : flags.TryGetValue(Normalize(name), out var flag) ? flag
-                : m.Value;
-        });
-    }
+    internal static string Flag(string message, string? path, IReadOnlyDictionary<string, string>? flags) =>
+        path is not null && flags is not null && flags.TryGetValue(path, out var flag) && message.StartsWith(path, StringComparison.Ordinal)
+            ? flag + message[path.Length..]
+            : message;
 
-    private static string Normalize(string name) => new(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+    /// <summary>
+    /// A run conflict (from the trainer) lists several settings in one sentence, e.g. every option a resume contradicts,
+    /// and has no ParamName: there each path of the verb's table that appears as a whole word becomes its flag.
+    /// </summary>
+    internal static string Mentions(string message, IReadOnlyDictionary<string, string>? flags)
+    {
+        if (flags is null) return message;
+        foreach (var (path, flag) in flags.OrderByDescending(f => f.Key.Length)) // Model.Bridge.T0 before Model.Bridge.T
+            message = Regex.Replace(message, $@"(?<![\w./\\-]){Regex.Escape(path)}(?![\w/\\-])", flag.Replace("$", "$$"));
+        return message;
+    }
 
     /// <summary>Converts a minutes flag into a time span, rejecting values that are not positive, finite and representable.</summary>
     public static TimeSpan Minutes(double minutes, string flag)
@@ -173,8 +182,4 @@ internal static partial class CliAction
 
     [GeneratedRegex(@" ?\(Parameter '[^']*'\)")]
     private static partial Regex ParameterSuffix();
-
-    // A PascalCase word, or a dotted path of them (Optimization.Microbatch), that is not part of a file name.
-    [GeneratedRegex(@"(?<![\w/\\.-])(?:[A-Z][A-Za-z0-9]*\.)*[A-Z][A-Za-z0-9]*(?![\w/\\-]|\.\w)")]
-    private static partial Regex PascalWord();
 }

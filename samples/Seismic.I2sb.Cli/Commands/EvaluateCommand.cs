@@ -42,7 +42,7 @@ internal static class EvaluateCommand
                 Console.WriteLine($"refined from {report.RefinedFrom} ({parse.GetValue(SamplingOptions.Refine)} iterations), 70 x 70: MAE {r.Mae.ToString("F4", c)} ({r.MaeMetersPerSecond.ToString("F1", c)} m/s) SSIM {r.Ssim.ToString("F4", c)} " +
                                   $"data misfit {r.DataMisfit?.ToString("F4", c)}; prediction 70 x 70: MAE {report.PredictionNative.Mae.ToString("F4", c)} SSIM {report.PredictionNative.Ssim.ToString("F4", c)}");
             return 0;
-        }));
+        }, SamplingOptions.Flags));
         return command;
     }
 }

@@ -25,16 +25,7 @@ internal static class OriginalSampleOutputs
     /// <summary>Samples as the original's sample.py and writes its folder; returns the exit code.</summary>
     public static int Run(ParseResult parse, BridgeModel model)
     {
-        var evaluation = SamplingOptions.Evaluation(parse);
-        var options = new OriginalSamplingOptions
-        {
-            Seed = (long)evaluation.Seed.Value,
-            BatchSize = evaluation.BatchSize,
-            TotalBatches = parse.GetValue(TotalBatches),
-            Partition = ParsePartition(parse.GetValue(Partition)),
-            Sampler = evaluation.Sampler,
-            Corruption = evaluation.Corruption,
-        };
+        var options = Options(parse);
         var sampler = new OriginalSampler(model, options);
         using var dataset = SamplingOptions.OpenDataset(parse, model);
         var folder = Path.Combine(parse.GetValue(SamplingOptions.OutDir)!, "samples", options.Seed.ToString(CultureInfo.InvariantCulture),
@@ -64,6 +55,21 @@ internal static class OriginalSampleOutputs
     {
         var text = value.ToString("R", CultureInfo.InvariantCulture);
         return text.Contains('.') || text.Contains('E') || !double.IsFinite(value) ? text.Replace("E", "e") : text + ".0";
+    }
+
+    /// <summary>The original sampler's options as the flags set them.</summary>
+    internal static OriginalSamplingOptions Options(ParseResult parse)
+    {
+        var evaluation = SamplingOptions.Evaluation(parse);
+        return new OriginalSamplingOptions
+        {
+            Seed = (long)evaluation.Seed.Value,
+            BatchSize = evaluation.BatchSize,
+            TotalBatches = parse.GetValue(TotalBatches),
+            Partition = ParsePartition(parse.GetValue(Partition)),
+            Sampler = evaluation.Sampler,
+            Corruption = evaluation.Corruption,
+        };
     }
 
     internal static (int, int)? ParsePartition(string? text)

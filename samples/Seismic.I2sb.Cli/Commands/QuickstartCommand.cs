@@ -38,18 +38,20 @@ internal static class QuickstartCommand
     private static readonly Option<int> Refine = new("--refine") { Description = "Full-waveform-inversion iterations refining the first --refine-samples predictions against their recorded data (0: skip).", DefaultValueFactory = _ => 10 };
     private static readonly Option<int> RefineSamples = new("--refine-samples") { Description = "Validation samples to refine (about 10 s each on 2 cores with --refine 10).", DefaultValueFactory = _ => 4 };
 
-    /// <summary>Library option names and the quickstart flags that set them.</summary>
-    private static readonly Dictionary<string, string> Aliases = new()
+    /// <summary>The settings the quickstart sets (TrainingOptions and SynthesisOptions paths) and its flags that set them.</summary>
+    internal static readonly Dictionary<string, string> Flags = new()
     {
-        ["NumIterations"] = "--iterations", ["TimeLimit"] = "--minutes", ["LearningRate"] = "--lr", ["Microbatch"] = "--batch-size",
-        ["TrainSamples"] = "--train", ["ValidationSamples"] = "--val", ["Device"] = "--gpu", ["Precision"] = "--precision", ["OutputDirectory"] = "--out",
+        ["Optimization.NumIterations"] = Iterations.Name, ["Schedule.TimeLimit"] = Minutes.Name, ["Optimization.LearningRate"] = Lr.Name,
+        ["Optimization.BatchSize"] = BatchSize.Name, ["Optimization.Microbatch"] = BatchSize.Name, ["Model.ImageSize"] = ImageSize.Name,
+        ["Model.Network"] = Model.Name, ["TrainSamples"] = Train.Name, ["ValidationSamples"] = Val.Name, ["OutputDirectory"] = Out.Name,
+        ["Sampler.Nfe"] = Nfe.Name,
     };
 
     public static Command Create()
     {
         var command = new Command("quickstart", "Synthesise data, train a small model for a few minutes, sample and compare with the smoothed input.");
         foreach (var o in new Option[] { Out, Train, Val, ImageSize, Iterations, Minutes, Model, Corrupt, Lr, BatchSize, Nfe, Seed, Gpu, Refine, RefineSamples, PrecisionOption.Flag }) command.Options.Add(o);
-        command.SetAction(parse => CliAction.Run(parse, () => Run(parse), Aliases));
+        command.SetAction(parse => CliAction.Run(parse, () => Run(parse), Flags));
         return command;
     }
 

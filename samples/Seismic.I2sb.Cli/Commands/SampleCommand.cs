@@ -58,7 +58,7 @@ internal static class SampleCommand
             NpyWriter.Write(Path.Combine(outDir, "prediction.npy"), predictions.ToArray(), [count, 1, size, size]);
             Console.WriteLine($"Sampled {count} velocity models (NFE {report.Nfe}) in {report.Seconds:F1} s -> {Path.Combine(outDir, "prediction.npy")} (m/s, ({count}, 1, {size}, {size}))");
             return 0;
-        }));
+        }, SamplingOptions.Flags));
         return command;
     }
 }

@@ -36,6 +36,19 @@ internal static class SamplingOptions
     public static readonly Option<bool> ClipDenoise = new("--clip-denoise") { Description = "Clamp x0_hat to [-1, 1] at every step (always on for a model trained with it)." };
     public static readonly Option<bool> UseFp16 = new("--use-fp16") { Description = "The original's half-precision sampling: --precision fp16 (CUDA only)." };
 
+    /// <summary>
+    /// The settings sample and evaluate pass on (EvaluationOptions, OriginalSamplingOptions, EnsembleOptions and RefinementOptions
+    /// paths, as ArgumentException.ParamName gives them) and the flags that set them.
+    /// </summary>
+    public static readonly Dictionary<string, string> Flags = new()
+    {
+        ["Sampler.Nfe"] = Nfe.Name, ["Sampler.GuidanceScale"] = Guidance.Name, ["Sampler.Formula"] = GuidanceFormula.Name,
+        ["BatchSize"] = BatchSize.Name, ["MaxSamples"] = MaxSamples.Name, ["Seed"] = Seed.Name, ["Protocol"] = Protocol.Name, ["RefineFrom"] = RefineFrom.Name,
+        ["Partition"] = OriginalSampleOutputs.Partition.Name, ["TotalBatches"] = OriginalSampleOutputs.TotalBatches.Name,
+        ["Members"] = EnsembleOutputs.Ensemble.Name, ["Variation"] = EnsembleOutputs.Vary.Name,
+        ["Iterations"] = Refine.Name, ["PriorWeight"] = RefinePrior.Name,
+    };
+
     public static IEnumerable<Option> All() =>
         [Ckpt, RunFolder.ResultDir, RunFolder.Name, Protocol, Corrupt, ClipDenoise, UseFp16, PrecisionOption.Flag, DatasetDir, DatasetName, Split, Nfe, Guidance, GuidanceFormula, Deterministic, MaxSamples, BatchSize, Seed, Gpu, OutDir, Figures, Misfit, Refine, RefineFrom, RefinePrior];
 
@@ -159,7 +172,7 @@ internal static class SamplingOptions
             ? original.GetString("dataset_dir")
             : TrainingCheckpoint.Read(RunFolder.Resolve(parse).Checkpoint).Options.Data.DatasetDir);
         if (string.IsNullOrEmpty(directory))
-            throw new ArgumentException("the checkpoint does not say where its dataset is; give DatasetDir");
+            throw new ArgumentException($"the checkpoint does not say where its dataset is; give {DatasetDir.Name}");
         var builder = SeismicDataset.Builder()
             .FromDirectory(directory)
             .Dataset(DatasetInfo(parse, model))

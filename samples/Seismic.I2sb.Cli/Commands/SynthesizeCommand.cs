@@ -8,7 +8,7 @@ namespace Seismic.I2sb.Cli.Commands;
 internal static class SynthesizeCommand
 {
     /// <summary>SynthesisOptions names whose flag differs (the rest map by spelling).</summary>
-    internal static readonly Dictionary<string, string> Aliases = new()
+    internal static readonly Dictionary<string, string> Flags = new()
     {
         ["TrainSamples"] = "--train", ["ValidationSamples"] = "--val", ["SamplesPerFile"] = "--per-file",
         ["MaxDegreeOfParallelism"] = "--threads", ["OutputDirectory"] = "--out",
@@ -47,7 +47,7 @@ internal static class SynthesizeCommand
             double perSample = result.SamplesWritten > 0 ? result.Elapsed.TotalSeconds / result.SamplesWritten : 0;
             Console.WriteLine($"done: {result.FilesWritten} file pairs written, {result.FilesSkipped} kept, {result.SamplesWritten} samples modelled in {result.Elapsed.TotalSeconds:0.0} s ({perSample:0.000} s/sample); manifest {result.ManifestPath}");
             return 0;
-        }, Aliases));
+        }, Flags));
         return command;
     }
 

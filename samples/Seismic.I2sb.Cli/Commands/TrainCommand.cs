@@ -76,14 +76,24 @@ internal static class TrainCommand
     internal static readonly Option<bool> NoShotTraceDropout = new("--no-shot-trace-dropout") { Description = "Disable the shot/trace dropout augmentation of the condition." };
     internal static readonly Option<bool> Overwrite = new("--overwrite") { Description = "Start afresh even if RESULT_DIR/NAME already holds a run (its checkpoint is replaced). Without it, an existing run is only continued with --ckpt." };
 
-    /// <summary>Option names of the libraries whose flag is not their kebab-case spelling (the rest map by spelling).</summary>
-    internal static readonly Dictionary<string, string> Aliases = new()
+    /// <summary>The settings of <see cref="TrainingOptions"/> (ArgumentException.ParamName paths) and the flags that set them.</summary>
+    internal static readonly Dictionary<string, string> Flags = new()
     {
-        ["NumIterations"] = "--num-itr", ["LearningRate"] = "--lr", ["EmaDecay"] = "--ema", ["WeightDecay"] = "--l2-norm",
-        ["ValidateEvery"] = "--val-every", ["ResumeFrom"] = "--ckpt", ["Device"] = "--gpu", ["Precision"] = "--precision", ["Dataset"] = "--dataset-name",
-        ["ShotTraceDropout"] = "--no-shot-trace-dropout", ["RunDir"] = "--result-dir/--name", ["Network"] = "--model",
-        ["Corruption"] = "--corrupt", ["Parameterization"] = "--pred-x0", ["ValGuidance"] = "--guidance", ["InitFrom"] = "--init-from",
-        ["GradientReduction"] = "--grad-reduce", ["CollectiveTimeout"] = "--collective-timeout",
+        ["Data.DatasetDir"] = DatasetDir.Name,
+        ["Model.Network"] = Model.Name, ["Model.Network.Dropout"] = Dropout.Name, ["Model.ImageSize"] = ImageSize.Name,
+        ["Model.Bridge.Interval"] = Interval.Name, ["Model.Bridge.BetaMax"] = BetaMax.Name, ["Model.Bridge.T0"] = T0.Name, ["Model.Bridge.T"] = T.Name,
+        ["Optimization.BatchSize"] = BatchSize.Name, ["Optimization.Microbatch"] = Microbatch.Name, ["Optimization.NumIterations"] = NumItr.Name,
+        ["Optimization.LearningRate"] = Lr.Name, ["Optimization.LrGamma"] = LrGamma.Name, ["Optimization.LrStep"] = LrStep.Name,
+        ["Optimization.WeightDecay"] = L2Norm.Name, ["Optimization.ClipGradNorm"] = ClipGradNorm.Name, ["Optimization.EmaDecay"] = Ema.Name,
+        ["Optimization.DropCond"] = DropCond.Name,
+        ["Schedule.SaveEvery"] = SaveEvery.Name, ["Schedule.ValidateEvery"] = ValEvery.Name, ["Schedule.ValBatches"] = ValBatches.Name,
+        ["Schedule.ValBatchSize"] = ValBatchSize.Name, ["Schedule.ValGuidance"] = Guidance.Name, ["Schedule.LogEvery"] = LogEvery.Name,
+        ["Schedule.TimeLimit"] = TimeLimit.Name,
+        ["ResultDir"] = ResultDir.Name, ["Name"] = Name.Name, ["InitFrom"] = TrainFromOriginal.InitFrom.Name,
+        // Named by the trainer's run conflicts (an existing run, a resume that contradicts its checkpoint).
+        ["ResumeFrom"] = Ckpt.Name, ["Overwrite"] = Overwrite.Name, ["Seed"] = Seed.Name, ["Model.Dataset"] = DatasetName.Name,
+        ["Model.Corruption"] = Corrupt.Name, ["Model.Bridge.OtOde"] = OtOde.Name, ["Model.Bridge.Parameterization"] = PredX0.Name,
+        ["CollectiveTimeout"] = CollectiveTimeout.Name, // ProcessGroupOptions
     };
 
     public static Command Create()
@@ -102,9 +112,9 @@ internal static class TrainCommand
             return group.RunOrAbort(() => Train(parse, options, group), e =>
             {
                 if (CliAction.Debug(parse)) Console.Error.WriteLine(e); // the trace first: the rank's one line is the last before the abort
-                return CliAction.Describe(e, parse, Aliases);
+                return CliAction.Describe(e, Flags);
             });
-        }, Aliases));
+        }, Flags));
         return command;
     }
 

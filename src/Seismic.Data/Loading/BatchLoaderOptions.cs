@@ -39,11 +39,11 @@ public sealed record BatchLoaderOptions
     public int ReaderThreads { get; init; } = Math.Min(4, Environment.ProcessorCount);
 
     /// <summary>Checks the values.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
+    /// <exception cref="ArgumentException">A value is out of range; ParamName and the message name it.</exception>
     public void Validate()
     {
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
-        if (PrefetchBatches < 0) throw new ArgumentOutOfRangeException(nameof(PrefetchBatches), PrefetchBatches, "PrefetchBatches must be 0 or more.");
-        if (ReaderThreads < 1) throw new ArgumentOutOfRangeException(nameof(ReaderThreads), ReaderThreads, "ReaderThreads must be at least 1.");
+        Check.That(BatchSize >= 1, nameof(BatchSize), $"must be at least 1, got {BatchSize}");
+        Check.That(PrefetchBatches >= 0, nameof(PrefetchBatches), $"must be 0 or more, got {PrefetchBatches}");
+        Check.That(ReaderThreads >= 1, nameof(ReaderThreads), $"must be at least 1, got {ReaderThreads}");
     }
 }

@@ -161,14 +161,12 @@ public sealed record OpenFwiDataset
     /// </exception>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Name)) throw new ArgumentException("Name must not be blank.", nameof(Name));
-        if (string.IsNullOrWhiteSpace(Key)) throw new ArgumentException($"dataset '{Name}': Key must not be blank.", nameof(Key));
-        if (!(DataMax > DataMin))
-            throw new ArgumentException($"dataset '{Key}': DataMax (data_max = {DataMax}) must be greater than DataMin (data_min = {DataMin}).", nameof(DataMax));
-        if (!(LabelMax > LabelMin))
-            throw new ArgumentException($"dataset '{Key}': LabelMax (label_max = {LabelMax}) must be greater than LabelMin (label_min = {LabelMin}).", nameof(LabelMax));
+        Check.That(!string.IsNullOrWhiteSpace(Name), nameof(Name), "must not be blank");
+        Check.That(!string.IsNullOrWhiteSpace(Key), nameof(Key), $"must not be blank (dataset '{Name}')");
+        Check.That(DataMax > DataMin, nameof(DataMax), $"(data_max = {DataMax}) must be greater than DataMin (data_min = {DataMin}) (dataset '{Key}')");
+        Check.That(LabelMax > LabelMin, nameof(LabelMax), $"(label_max = {LabelMax}) must be greater than LabelMin (label_min = {LabelMin}) (dataset '{Key}')");
         foreach (var (value, property, key) in new[] { (Nt, nameof(Nt), "nt"), (Ns, nameof(Ns), "ns"), (Ng, nameof(Ng), "ng"), (NGrid, nameof(NGrid), "n_grid") })
-            if (value <= 0) throw new ArgumentException($"dataset '{Key}': {property} ({key}) must be positive, got {value}.", property);
+            Check.That(value > 0, property, $"({key}) must be positive, got {value} (dataset '{Key}')");
     }
 
     /// <summary>The <see cref="Name"/>.</summary>

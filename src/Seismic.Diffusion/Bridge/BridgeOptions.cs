@@ -45,13 +45,10 @@ public sealed record BridgeOptions
     /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
     public void Validate()
     {
-        if (Interval < 2 || Interval % 2 != 0 || Interval > MaxInterval)
-            throw new ArgumentException($"BridgeOptions.Interval must be an even number in [2, {MaxInterval}]; got {Interval}.");
-        if (!(BetaMax > 0) || !double.IsFinite(BetaMax))
-            throw new ArgumentException($"BridgeOptions.BetaMax must be a positive finite number; got {BetaMax}.");
-        if (!double.IsFinite(T0) || !double.IsFinite(T) || !(T > T0))
-            throw new ArgumentException($"BridgeOptions.T0 and T must be finite with T0 < T; got T0 = {T0}, T = {T}.");
-        if (!Enum.IsDefined(Parameterization))
-            throw new ArgumentException($"BridgeOptions.Parameterization {Parameterization} is not defined.");
+        Check.That(Interval >= 2 && Interval % 2 == 0 && Interval <= MaxInterval, nameof(Interval), $"must be an even number in [2, {MaxInterval}], got {Interval}");
+        Check.That(BetaMax > 0 && double.IsFinite(BetaMax), nameof(BetaMax), $"must be a positive finite number, got {BetaMax}");
+        Check.That(double.IsFinite(T0), nameof(T0), $"must be finite, got {T0}");
+        Check.That(double.IsFinite(T) && T > T0, nameof(T), $"must be finite and greater than T0 = {T0}, got {T}");
+        Check.That(Enum.IsDefined(Parameterization), nameof(Parameterization), $"{Parameterization} is not a defined value");
     }
 }

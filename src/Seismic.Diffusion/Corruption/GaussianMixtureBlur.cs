@@ -32,14 +32,11 @@ public sealed record GaussianMixtureBlurOptions
     /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
     public void Validate()
     {
-        if (SigmaFloor < 0)
-            throw new ArgumentException($"GaussianMixtureBlurOptions.SigmaFloor must be >= 0; got {SigmaFloor}.");
-        if (SigmaCeil < SigmaFloor)
-            throw new ArgumentException($"GaussianMixtureBlurOptions.SigmaCeil must be >= SigmaFloor ({SigmaFloor}); got {SigmaCeil}.");
-        if (!(NoiseFloor >= 0) || !(NoiseCeil >= 0) || !(NoiseFloor + NoiseCeil <= 1))
-            throw new ArgumentException($"GaussianMixtureBlurOptions.NoiseFloor and NoiseCeil must be >= 0 with NoiseFloor + NoiseCeil <= 1; got {NoiseFloor} and {NoiseCeil}.");
-        if (!(Truncate > 0) || !double.IsFinite(Truncate))
-            throw new ArgumentException($"GaussianMixtureBlurOptions.Truncate must be a positive finite number; got {Truncate}.");
+        Check.That(SigmaFloor >= 0, nameof(SigmaFloor), $"must be >= 0, got {SigmaFloor}");
+        Check.That(SigmaCeil >= SigmaFloor, nameof(SigmaCeil), $"must be >= SigmaFloor ({SigmaFloor}), got {SigmaCeil}");
+        Check.That(NoiseFloor >= 0, nameof(NoiseFloor), $"must be >= 0, got {NoiseFloor}");
+        Check.That(NoiseCeil >= 0 && NoiseFloor + NoiseCeil <= 1, nameof(NoiseCeil), $"must be >= 0 with NoiseFloor + NoiseCeil <= 1, got {NoiseFloor} and {NoiseCeil}");
+        Check.That(Truncate > 0 && double.IsFinite(Truncate), nameof(Truncate), $"must be a positive finite number, got {Truncate}");
     }
 }
 

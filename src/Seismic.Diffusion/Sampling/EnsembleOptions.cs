@@ -23,9 +23,9 @@ public sealed record EnsembleOptions
     /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
     public void Validate()
     {
-        if (Members < 1) throw new ArgumentException($"EnsembleOptions.Members must be at least 1; got {Members}.");
-        if (MaxBatch < 1) throw new ArgumentException($"EnsembleOptions.MaxBatch must be at least 1; got {MaxBatch}.");
-        if (!Enum.IsDefined(Variation)) throw new ArgumentException($"EnsembleOptions.Variation {Variation} is not a defined value.");
+        Check.That(Members >= 1, nameof(Members), $"must be at least 1, got {Members}");
+        Check.That(MaxBatch >= 1, nameof(MaxBatch), $"must be at least 1, got {MaxBatch}");
+        Check.That(Enum.IsDefined(Variation), nameof(Variation), $"{Variation} is not a defined value");
     }
 }
 

@@ -54,13 +54,9 @@ public sealed record SamplerOptions
     /// <exception cref="ArgumentException">An option is out of range; the message names it and the allowed range.</exception>
     public void Validate(int interval)
     {
-        if (Nfe is { } nfe && (nfe < 1 || nfe >= interval))
-            throw new ArgumentException($"SamplerOptions.Nfe must be in [1, {interval - 1}] for interval {interval}; got {nfe}.");
-        if (!double.IsFinite(GuidanceScale))
-            throw new ArgumentException($"SamplerOptions.GuidanceScale must be finite; got {GuidanceScale}.");
-        if (!Enum.IsDefined(Formula))
-            throw new ArgumentException($"SamplerOptions.Formula {Formula} is not defined.");
-        if (LogCount < 0)
-            throw new ArgumentException($"SamplerOptions.LogCount must be >= 0; got {LogCount}.");
+        Check.That(Nfe is not { } nfe || (nfe >= 1 && nfe < interval), nameof(Nfe), $"must be in [1, {interval - 1}] for interval {interval}, got {Nfe}");
+        Check.That(double.IsFinite(GuidanceScale), nameof(GuidanceScale), $"must be finite, got {GuidanceScale}");
+        Check.That(Enum.IsDefined(Formula), nameof(Formula), $"{Formula} is not a defined value");
+        Check.That(LogCount >= 0, nameof(LogCount), $"must be >= 0, got {LogCount}");
     }
 }

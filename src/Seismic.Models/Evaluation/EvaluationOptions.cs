@@ -64,17 +64,17 @@ public sealed record EvaluationOptions
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public void Validate(int interval)
     {
-        ArgumentNullException.ThrowIfNull(Sampler, nameof(Sampler));
-        Sampler.Validate(interval);
-        if (BatchSize < 1) throw new ArgumentException($"EvaluationOptions.BatchSize must be positive, got {BatchSize}");
-        if (MaxSamples is < 1) throw new ArgumentException($"EvaluationOptions.MaxSamples must be positive, got {MaxSamples}");
-        if (NativeSize < 1) throw new ArgumentException($"EvaluationOptions.NativeSize must be positive, got {NativeSize}");
-        if (!Enum.IsDefined(RefineFrom)) throw new ArgumentException($"EvaluationOptions.RefineFrom {RefineFrom} is not a defined value");
-        if (!Enum.IsDefined(Protocol)) throw new ArgumentException($"EvaluationOptions.Protocol {Protocol} is not a defined value");
-        if (Protocol == EvaluationProtocol.Original && Seed.Value > uint.MaxValue)
-            throw new ArgumentException($"EvaluationOptions.Seed must be at most 2^32 - 1 with the original protocol (NumPy's seed range), got {Seed}");
-        if (Shard.Count < 1 || Shard.Index < 0 || Shard.Index >= Shard.Count)
-            throw new ArgumentException($"EvaluationOptions.Shard must satisfy 0 <= Index < Count, got ({Shard.Index}, {Shard.Count})");
+        var sampler = Check.Set(Sampler, nameof(Sampler));
+        Check.Nested(nameof(Sampler), () => sampler.Validate(interval));
+        Check.That(BatchSize >= 1, nameof(BatchSize), $"must be positive, got {BatchSize}");
+        Check.That(MaxSamples is not < 1, nameof(MaxSamples), $"must be positive, got {MaxSamples}");
+        Check.That(NativeSize >= 1, nameof(NativeSize), $"must be positive, got {NativeSize}");
+        Check.That(Enum.IsDefined(RefineFrom), nameof(RefineFrom), $"{RefineFrom} is not a defined value");
+        Check.That(Enum.IsDefined(Protocol), nameof(Protocol), $"{Protocol} is not a defined value");
+        Check.That(Protocol != EvaluationProtocol.Original || Seed.Value <= uint.MaxValue, nameof(Seed),
+            $"must be at most 2^32 - 1 with the original protocol (NumPy's seed range), got {Seed}");
+        Check.That(Shard.Count >= 1 && Shard.Index >= 0 && Shard.Index < Shard.Count, nameof(Shard),
+            $"must satisfy 0 <= Index < Count, got ({Shard.Index}, {Shard.Count})");
     }
 
     /// <summary>The sampler options of one batch: the trajectory is logged only when <paramref name="trajectory"/>.</summary>

@@ -37,12 +37,13 @@ public sealed class Evaluator
     /// <summary>Creates an evaluator; the corruption is <see cref="EvaluationOptions.Corruption"/>, else the model's (<see cref="ModelSpec.Corruption"/>).</summary>
     /// <param name="model">The model; not owned.</param>
     /// <param name="options">Sampling and batching; null for the defaults.</param>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or one batch would not fit in memory.</exception>
     public Evaluator(BridgeModel model, EvaluationOptions? options = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? new EvaluationOptions();
         _options.Validate(model.Bridge.Interval);
+        Check.BatchMemory(nameof(EvaluationOptions.BatchSize), _options.BatchSize, model.Spec.ImageSize, model.Spec.Dataset.Ns);
         _corruption = (_options.Corruption ?? model.Spec.Corruption).Create();
     }
 
@@ -60,12 +61,6 @@ public sealed class Evaluator
                                      Action<PredictionBatch>? onBatch = null, IModelRefiner? refiner = null)
     {
         CheckDataset(_model, _options, dataset, misfit, refiner);
-        // One batch's tensors (x0, x1, prediction and the seismic channels, S x S float32) must fit in memory with room to spare.
-        long batchBytes = (long)_options.BatchSize * (3 + dataset.Info.Ns) * dataset.ImageSize * dataset.ImageSize * sizeof(float);
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (batchBytes > available / 4)
-            throw new ArgumentException($"BatchSize {_options.BatchSize} at image size {dataset.ImageSize} needs {batchBytes / (double)(1L << 30):0.##} GiB per batch, " +
-                                        $"more than a quarter of the {available / (double)(1L << 30):0.##} GiB of memory available");
         var clock = Stopwatch.StartNew();
         var mine = Batches(dataset, _options, _options.BatchSize);
         int total = mine.Sum(b => b.Indices.Length);

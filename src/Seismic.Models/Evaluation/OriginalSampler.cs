@@ -36,13 +36,13 @@ public sealed record OriginalSamplingOptions
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public void Validate(int interval)
     {
-        ArgumentNullException.ThrowIfNull(Sampler, nameof(Sampler));
-        Sampler.Validate(interval);
-        if (Seed is < 0 or > uint.MaxValue) throw new ArgumentException($"OriginalSamplingOptions.Seed must be between 0 and 2^32 - 1 (NumPy's seed range), got {Seed}");
-        if (BatchSize < 1) throw new ArgumentException($"OriginalSamplingOptions.BatchSize must be positive, got {BatchSize}");
-        if (TotalBatches < 1) throw new ArgumentException($"OriginalSamplingOptions.TotalBatches must be positive, got {TotalBatches}");
-        if (Partition is { } p && (p.Count < 1 || p.Index < 0 || p.Index >= p.Count))
-            throw new ArgumentException($"OriginalSamplingOptions.Partition must satisfy 0 <= Index < Count, got ({p.Index}, {p.Count})");
+        var sampler = Check.Set(Sampler, nameof(Sampler));
+        Check.Nested(nameof(Sampler), () => sampler.Validate(interval));
+        Check.That(Seed is >= 0 and <= uint.MaxValue, nameof(Seed), $"must be between 0 and 2^32 - 1 (NumPy's seed range), got {Seed}");
+        Check.That(BatchSize >= 1, nameof(BatchSize), $"must be positive, got {BatchSize}");
+        Check.That(TotalBatches >= 1, nameof(TotalBatches), $"must be positive, got {TotalBatches}");
+        Check.That(Partition is not { } p || (p.Count >= 1 && p.Index >= 0 && p.Index < p.Count), nameof(Partition),
+            $"must satisfy 0 <= Index < Count, got ({Partition?.Index}, {Partition?.Count})");
     }
 }
 
@@ -88,7 +88,7 @@ public sealed class OriginalSampler
         if (_options.Partition is { } p)
         {
             if (count % p.Count != 0)
-                throw new ArgumentException($"OriginalSamplingOptions.Partition {p.Index}_{p.Count}: the split's {count} samples do not divide into {p.Count} equal parts (the original requires it)");
+                throw new ArgumentException($"Partition {p.Index}_{p.Count}: the split's {count} samples do not divide into {p.Count} equal parts (the original requires it)", nameof(OriginalSamplingOptions.Partition));
             size = count / p.Count;
             start = p.Index * size;
         }

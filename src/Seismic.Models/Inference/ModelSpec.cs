@@ -44,22 +44,19 @@ public sealed record ModelSpec
     public string NetworkName => ModelPreset.All.FirstOrDefault(p => p.Network == Network)?.Name ?? "custom";
 
     /// <summary>Checks the network, the bridge, the dataset bounds and the image size.</summary>
-    /// <exception cref="ArgumentException">A value is out of range; the message names it (<c>ModelSpec.ImageSize</c>, <c>AdmUNetOptions.GroupNormGroups</c>, ...).</exception>
+    /// <exception cref="ArgumentException">A value is out of range; the message names it by its path (<c>ImageSize</c>, <c>Network.GroupNormGroups</c>, ...).</exception>
     public void Validate()
     {
-        if (Network is null || Bridge is null || Corruption is null || Dataset is null)
-            throw new ArgumentException("ModelSpec.Network, Bridge, Corruption and Dataset must all be set.");
-        Network.Validate();
-        Bridge.Validate();
-        Dataset.Validate();
-        if (ImageSize <= 0 || ImageSize % 8 != 0)
-            throw new ArgumentException($"ModelSpec.ImageSize must be a positive multiple of 8, got {ImageSize}.");
-        if (ImageSize > MaxImageSize)
-            throw new ArgumentException($"ModelSpec.ImageSize must be at most {MaxImageSize}, got {ImageSize} (one sample would take " +
-                                        $"{6.0 * ImageSize * ImageSize * sizeof(float) / (1L << 30):0.##} GiB).");
-        if (ImageSize % Network.SizeDivisor != 0)
-            throw new ArgumentException($"ModelSpec.ImageSize {ImageSize} must be divisible by {Network.SizeDivisor} for a network with {Network.ChannelMult.Count} levels.");
-        if (IsConditional && Network.InChannels != 1 + Dataset.Ns)
-            throw new ArgumentException($"ModelSpec.Network takes {Network.InChannels} input channels; a conditional model needs 1 + {Dataset.Ns} (the dataset's shots).");
+        Check.Nested(nameof(Network), Check.Set(Network, nameof(Network)).Validate);
+        Check.Nested(nameof(Bridge), Check.Set(Bridge, nameof(Bridge)).Validate);
+        Check.Set(Corruption, nameof(Corruption));
+        Check.Nested(nameof(Dataset), Check.Set(Dataset, nameof(Dataset)).Validate);
+        Check.That(ImageSize > 0 && ImageSize % 8 == 0, nameof(ImageSize), $"must be a positive multiple of 8, got {ImageSize}");
+        Check.That(ImageSize <= MaxImageSize, nameof(ImageSize), $"must be at most {MaxImageSize}, got {ImageSize} (one sample would take " +
+                                                                 $"{6.0 * ImageSize * ImageSize * sizeof(float) / (1L << 30):0.##} GiB)");
+        Check.That(ImageSize % Network.SizeDivisor == 0, nameof(ImageSize),
+            $"{ImageSize} must be divisible by {Network.SizeDivisor} for a network with {Network.ChannelMult.Count} levels");
+        Check.That(!IsConditional || Network.InChannels == 1 + Dataset.Ns, nameof(Network),
+            $"takes {Network.InChannels} input channels; a conditional model needs 1 + {Dataset.Ns} (the dataset's shots)");
     }
 }

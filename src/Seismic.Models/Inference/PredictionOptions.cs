@@ -26,8 +26,8 @@ public sealed record PredictionOptions
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public void Validate(int interval)
     {
-        if (Sampler is null) throw new ArgumentException("PredictionOptions.Sampler must be set.");
-        Sampler.Validate(interval);
-        if (BatchSize < 1) throw new ArgumentException($"PredictionOptions.BatchSize must be positive, got {BatchSize}");
+        var sampler = Check.Set(Sampler, nameof(Sampler));
+        Check.Nested(nameof(Sampler), () => sampler.Validate(interval));
+        Check.That(BatchSize >= 1, nameof(BatchSize), $"must be positive, got {BatchSize}");
     }
 }

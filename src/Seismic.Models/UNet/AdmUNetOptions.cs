@@ -114,10 +114,7 @@ public sealed record AdmUNetOptions
         yield return ChannelMult[^1] * ModelChannels;
     }
 
-    private static void Require(bool ok, string option, string message)
-    {
-        if (!ok) throw new ArgumentException($"AdmUNetOptions.{option} {message}.", option);
-    }
+    private static void Require(bool ok, string option, string message) => Check.That(ok, option, message);
 
     private static string Join(IEnumerable<int>? values) => values is null ? "null" : string.Join(", ", values);
 

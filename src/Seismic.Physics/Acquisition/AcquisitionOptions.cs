@@ -104,13 +104,10 @@ public sealed record AcquisitionOptions
     public double MaxStableVelocity(double minVelocity) => MaxStableCourantNumber(minVelocity) * Dx / Dt;
 
     /// <summary>Checks every value; called when a propagator is created.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is outside its allowed range; the message names the option.</exception>
+    /// <exception cref="ArgumentException">A value is outside its allowed range; ParamName and the message name the option.</exception>
     public void Validate()
     {
-        static void Require(bool ok, string name, object value, string range)
-        {
-            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{name} must be {range}, got {value}.");
-        }
+        static void Require(bool ok, string name, object value, string range) => Check.That(ok, name, $"must be {range}, got {value}");
 
         Require(double.IsFinite(Dx) && Dx > 0, nameof(Dx), Dx, "a positive finite number of metres");
         Require(double.IsFinite(Dt) && Dt > 0, nameof(Dt), Dt, "a positive finite number of seconds");

@@ -75,13 +75,10 @@ public sealed record FamilyParameters
     public double TrendMax { get; init; }
 
     /// <summary>Checks the knobs for <paramref name="family"/> (the Style families use only their own) on a model of <paramref name="depth"/> rows.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A knob is out of range; the message names it (<c>FamilyParameters.MinLayers</c>, ...) and the allowed range.</exception>
+    /// <exception cref="ArgumentException">A knob is out of range; ParamName and the message name it (<c>MinLayers</c>, ...) with the allowed range.</exception>
     public void Validate(VelocityFamily family, int depth = 70)
     {
-        static void Require(bool ok, string name, string range)
-        {
-            if (!ok) throw new ArgumentOutOfRangeException(name, $"FamilyParameters.{name} must be {range}.");
-        }
+        static void Require(bool ok, string name, string range) => Check.That(ok, name, $"must be {range}");
         bool style = family is VelocityFamily.StyleA or VelocityFamily.StyleB;
         Require(TopVelocityMin >= VelocityModelGenerator.MinVelocity && TopVelocityMax <= VelocityModelGenerator.MaxVelocity && TopVelocityMin <= TopVelocityMax,
             nameof(TopVelocityMin), "within [1500, 4500] m/s and <= TopVelocityMax");

@@ -21,7 +21,8 @@ public sealed class VelocityModelGenerator
     /// <param name="parameters">Its knobs; the default is <see cref="FamilyParameters.For"/> of <paramref name="family"/>.</param>
     /// <param name="depth">Model rows. The default value is 70.</param>
     /// <param name="width">Model columns. The default value is 70.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A size below 8, or parameters out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size below 8.</exception>
+    /// <exception cref="ArgumentException">Parameters out of range; ParamName names the knob.</exception>
     public VelocityModelGenerator(VelocityFamily family, FamilyParameters? parameters = null, int depth = 70, int width = 70)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 8);

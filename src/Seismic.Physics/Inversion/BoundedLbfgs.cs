@@ -38,20 +38,16 @@ internal sealed record LbfgsOptions
     public int MaxLineSearchSteps { get; init; } = 4;
 
     /// <summary>Checks every value.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
+    /// <exception cref="ArgumentException">A value is out of range; ParamName and the message name it.</exception>
     public void Validate()
     {
-        if (MaxIterations < 0) throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "LbfgsOptions.MaxIterations must be >= 0.");
-        if (Memory < 1) throw new ArgumentOutOfRangeException(nameof(Memory), Memory, "LbfgsOptions.Memory must be >= 1.");
-        if (double.IsNaN(Lower)) throw new ArgumentOutOfRangeException(nameof(Lower), Lower, "LbfgsOptions.Lower must be a number.");
-        if (double.IsNaN(Upper) || !(Upper > Lower))
-            throw new ArgumentOutOfRangeException(nameof(Upper), Upper, "LbfgsOptions.Upper must be > LbfgsOptions.Lower.");
-        if (!double.IsFinite(FirstStepMaxChange) || FirstStepMaxChange <= 0)
-            throw new ArgumentOutOfRangeException(nameof(FirstStepMaxChange), FirstStepMaxChange, "LbfgsOptions.FirstStepMaxChange must be finite and > 0.");
-        if (Preconditioner is not null && Preconditioner.Any(p => !(p > 0 && double.IsFinite(p))))
-            throw new ArgumentOutOfRangeException(nameof(Preconditioner), "LbfgsOptions.Preconditioner must hold positive finite values.");
-        if (MaxLineSearchSteps < 1)
-            throw new ArgumentOutOfRangeException(nameof(MaxLineSearchSteps), MaxLineSearchSteps, "LbfgsOptions.MaxLineSearchSteps must be >= 1.");
+        Check.That(MaxIterations >= 0, nameof(MaxIterations), $"must be >= 0, got {MaxIterations}");
+        Check.That(Memory >= 1, nameof(Memory), $"must be >= 1, got {Memory}");
+        Check.That(!double.IsNaN(Lower), nameof(Lower), "must be a number");
+        Check.That(Upper > Lower, nameof(Upper), $"must be > Lower ({Lower}), got {Upper}");
+        Check.That(double.IsFinite(FirstStepMaxChange) && FirstStepMaxChange > 0, nameof(FirstStepMaxChange), $"must be finite and > 0, got {FirstStepMaxChange}");
+        Check.That(Preconditioner is null || Preconditioner.All(p => p > 0 && double.IsFinite(p)), nameof(Preconditioner), "must hold positive finite values");
+        Check.That(MaxLineSearchSteps >= 1, nameof(MaxLineSearchSteps), $"must be >= 1, got {MaxLineSearchSteps}");
     }
 }
 
@@ -106,8 +102,7 @@ internal static class BoundedLbfgs
     /// <param name="options">The settings, validated here.</param>
     /// <param name="progress">Told after each accepted iteration.</param>
     /// <param name="ct">Checked before each evaluation.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="ArgumentException"><paramref name="start"/> is empty or holds NaN.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or <paramref name="start"/> is empty or holds NaN.</exception>
     /// <exception cref="InvalidOperationException">The objective or its gradient is not finite at the start.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     public static LbfgsResult Minimize(Objective f, ReadOnlySpan<double> start, LbfgsOptions options,

@@ -48,14 +48,15 @@ public sealed record RefinementOptions
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public void Validate()
     {
-        if (Iterations < 0) throw new ArgumentException($"RefinementOptions.Iterations must be >= 0, got {Iterations}");
-        if (!(MinVelocity > 0 && MaxVelocity > MinVelocity && double.IsFinite(MaxVelocity)))
-            throw new ArgumentException($"RefinementOptions.MinVelocity and MaxVelocity must satisfy 0 < MinVelocity < MaxVelocity, got [{MinVelocity}, {MaxVelocity}]");
-        if (!(FirstStep > 0 && double.IsFinite(FirstStep))) throw new ArgumentException($"RefinementOptions.FirstStep must be a positive number of m/s, got {FirstStep}");
-        if (!(PriorWeight >= 0 && double.IsFinite(PriorWeight))) throw new ArgumentException($"RefinementOptions.PriorWeight must be >= 0, got {PriorWeight}");
-        if (!(PriorStd > 0 && double.IsFinite(PriorStd))) throw new ArgumentException($"RefinementOptions.PriorStd must be a positive number of m/s, got {PriorStd}");
-        if (!(WaterLevel >= 0 && double.IsFinite(WaterLevel))) throw new ArgumentException($"RefinementOptions.WaterLevel must be >= 0, got {WaterLevel}");
-        if (Memory < 1) throw new ArgumentException($"RefinementOptions.Memory must be >= 1, got {Memory}");
+        Check.That(Iterations >= 0, nameof(Iterations), $"must be >= 0, got {Iterations}");
+        Check.That(MinVelocity > 0, nameof(MinVelocity), $"must be positive, got {MinVelocity}");
+        Check.That(MaxVelocity > MinVelocity && double.IsFinite(MaxVelocity), nameof(MaxVelocity),
+            $"must be finite and greater than MinVelocity, got [{MinVelocity}, {MaxVelocity}]");
+        Check.That(FirstStep > 0 && double.IsFinite(FirstStep), nameof(FirstStep), $"must be a positive number of m/s, got {FirstStep}");
+        Check.That(PriorWeight >= 0 && double.IsFinite(PriorWeight), nameof(PriorWeight), $"must be >= 0, got {PriorWeight}");
+        Check.That(PriorStd > 0 && double.IsFinite(PriorStd), nameof(PriorStd), $"must be a positive number of m/s, got {PriorStd}");
+        Check.That(WaterLevel >= 0 && double.IsFinite(WaterLevel), nameof(WaterLevel), $"must be >= 0, got {WaterLevel}");
+        Check.That(Memory >= 1, nameof(Memory), $"must be >= 1, got {Memory}");
     }
 }
 

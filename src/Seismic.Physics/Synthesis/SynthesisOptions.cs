@@ -52,23 +52,22 @@ public sealed record SynthesisOptions
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
     /// <summary>Checks every value, the acquisition and the generator's knobs included.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
-    /// <exception cref="ArgumentException">An empty output directory, or no acquisition.</exception>
+    /// <exception cref="ArgumentException">A value is out of range, an empty output directory, or no acquisition; ParamName and the message name it.</exception>
     public void Validate()
     {
-        if (!Enum.IsDefined(Family)) throw new ArgumentOutOfRangeException(nameof(Family), Family, "Family must be a VelocityFamily value.");
-        if (string.IsNullOrWhiteSpace(OutputDirectory)) throw new ArgumentException("OutputDirectory must be a folder path.", nameof(OutputDirectory));
-        if (Acquisition is null) throw new ArgumentNullException(nameof(Acquisition), "Acquisition must be set (the default is AcquisitionOptions.OpenFwi).");
-        if (TrainSamples < 0) throw new ArgumentOutOfRangeException(nameof(TrainSamples), TrainSamples, "TrainSamples must be >= 0.");
-        if (ValidationSamples < 0) throw new ArgumentOutOfRangeException(nameof(ValidationSamples), ValidationSamples, "ValidationSamples must be >= 0.");
-        if (TrainSamples + (long)ValidationSamples == 0) throw new ArgumentOutOfRangeException(nameof(TrainSamples), 0, "TrainSamples + ValidationSamples must be >= 1.");
-        Acquisition.Validate();
-        Parameters.Validate(Family, Acquisition.ModelDepth);
+        Check.That(Enum.IsDefined(Family), nameof(Family), $"must be a VelocityFamily value, got {Family}");
+        Check.That(!string.IsNullOrWhiteSpace(OutputDirectory), nameof(OutputDirectory), "must be a folder path");
+        Check.Set(Acquisition, nameof(Acquisition));
+        Check.That(TrainSamples >= 0, nameof(TrainSamples), $"must be >= 0, got {TrainSamples}");
+        Check.That(ValidationSamples >= 0, nameof(ValidationSamples), $"must be >= 0, got {ValidationSamples}");
+        Check.That(TrainSamples + (long)ValidationSamples > 0, nameof(TrainSamples), "+ ValidationSamples must be >= 1");
+        Check.Nested(nameof(Acquisition), Acquisition.Validate);
+        Check.Nested(nameof(Parameters), () => Parameters.Validate(Family, Acquisition.ModelDepth));
         long perFileBytes = (long)SamplesPerFile * Acquisition.SeismicSize * sizeof(float);
-        if (SamplesPerFile < 1 || perFileBytes > (1L << 40))
-            throw new ArgumentOutOfRangeException(nameof(SamplesPerFile), SamplesPerFile, "SamplesPerFile must be >= 1 (and a file under 1 TiB).");
-        if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)
-            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 or positive.");
-        _ = new VelocityModelGenerator(Family, Parameters, Acquisition.ModelDepth, Acquisition.ModelWidth); // validates Parameters
+        Check.That(SamplesPerFile >= 1 && perFileBytes <= (1L << 40), nameof(SamplesPerFile), $"must be >= 1 (and a file under 1 TiB), got {SamplesPerFile}");
+        Check.That(MaxDegreeOfParallelism is -1 or > 0, nameof(MaxDegreeOfParallelism), $"must be -1 or positive, got {MaxDegreeOfParallelism}");
+        // The velocity generator needs at least 8 x 8 cells.
+        Check.That(Acquisition.ModelDepth >= 8, "Acquisition.ModelDepth", $"must be at least 8 to generate velocity models, got {Acquisition.ModelDepth}");
+        Check.That(Acquisition.ModelWidth >= 8, "Acquisition.ModelWidth", $"must be at least 8 to generate velocity models, got {Acquisition.ModelWidth}");
     }
 }

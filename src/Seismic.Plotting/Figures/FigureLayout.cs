@@ -5,17 +5,11 @@ namespace Seismic.Plotting;
 /// <summary>Draws heatmap panels onto a grid of plots; shared by every figure.</summary>
 internal static class FigureLayout
 {
-    public static void RequirePixels(int value, string option)
-    {
-        if (value is < 64 or > 4096)
-            throw new ArgumentException($"{option} must be between 64 and 4096 pixels; got {value}.", option);
-    }
+    public static void RequirePixels(int value, string option) =>
+        Check.That(value is >= 64 and <= 4096, option, $"must be between 64 and 4096 pixels, got {value}");
 
-    public static void RequirePositiveOrNull(double? value, string option)
-    {
-        if (value is { } v && !(double.IsFinite(v) && v > 0))
-            throw new ArgumentException($"{option} must be a positive finite number (or null); got {v}.", option);
-    }
+    public static void RequirePositiveOrNull(double? value, string option) =>
+        Check.That(value is not { } v || (double.IsFinite(v) && v > 0), option, $"must be a positive finite number (or null), got {value}");
 
     /// <summary>Creates an empty figure of <paramref name="count"/> panels laid out in rows of <paramref name="columns"/>.</summary>
     public static (Multiplot Plots, int Rows) Grid(int count, int columns)

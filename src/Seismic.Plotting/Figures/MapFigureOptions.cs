@@ -64,8 +64,7 @@ public sealed record MapFigureOptions
     {
         FigureLayout.RequirePixels(PanelWidthPixels, nameof(PanelWidthPixels));
         FigureLayout.RequirePixels(PanelHeightPixels, nameof(PanelHeightPixels));
-        if (Columns is < 1)
-            throw new ArgumentException($"{nameof(Columns)} must be at least 1 (or null for one row); got {Columns}.", nameof(Columns));
+        Check.That(Columns is not < 1, nameof(Columns), $"must be at least 1 (or null for one row), got {Columns}");
         VelocityColormap.Validate(nameof(VelocityColormap));
         ErrorColormap.Validate(nameof(ErrorColormap));
         UncertaintyColormap.Validate(nameof(UncertaintyColormap));
@@ -73,8 +72,8 @@ public sealed record MapFigureOptions
         ErrorRange?.Validate(nameof(ErrorRange));
         FigureLayout.RequirePositiveOrNull(DistanceMeters, nameof(DistanceMeters));
         FigureLayout.RequirePositiveOrNull(DepthMeters, nameof(DepthMeters));
-        ArgumentNullException.ThrowIfNull(VelocityLabel, nameof(VelocityLabel));
-        ArgumentNullException.ThrowIfNull(ErrorLabel, nameof(ErrorLabel));
-        ArgumentNullException.ThrowIfNull(UncertaintyLabel, nameof(UncertaintyLabel));
+        Check.Set(VelocityLabel, nameof(VelocityLabel));
+        Check.Set(ErrorLabel, nameof(ErrorLabel));
+        Check.Set(UncertaintyLabel, nameof(UncertaintyLabel));
     }
 }

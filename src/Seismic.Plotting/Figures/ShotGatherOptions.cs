@@ -43,14 +43,12 @@ public sealed record ShotGatherOptions
     {
         FigureLayout.RequirePixels(PanelWidthPixels, nameof(PanelWidthPixels));
         FigureLayout.RequirePixels(PanelHeightPixels, nameof(PanelHeightPixels));
-        if (Columns is < 1)
-            throw new ArgumentException($"{nameof(Columns)} must be at least 1 (or null for one row); got {Columns}.", nameof(Columns));
+        Check.That(Columns is not < 1, nameof(Columns), $"must be at least 1 (or null for one row), got {Columns}");
         Colormap.Validate(nameof(Colormap));
         FigureLayout.RequirePositiveOrNull(TimeStepSeconds, nameof(TimeStepSeconds));
         FigureLayout.RequirePositiveOrNull(ReceiverSpacingMeters, nameof(ReceiverSpacingMeters));
         AmplitudeRange?.Validate(nameof(AmplitudeRange));
-        if (!(ClipQuantile > 0 && ClipQuantile <= 1))
-            throw new ArgumentException($"{nameof(ClipQuantile)} must be in (0, 1]; got {ClipQuantile}.", nameof(ClipQuantile));
-        ArgumentNullException.ThrowIfNull(AmplitudeLabel, nameof(AmplitudeLabel));
+        Check.That(ClipQuantile is > 0 and <= 1, nameof(ClipQuantile), $"must be in (0, 1], got {ClipQuantile}");
+        Check.Set(AmplitudeLabel, nameof(AmplitudeLabel));
     }
 }

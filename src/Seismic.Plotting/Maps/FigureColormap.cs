@@ -31,7 +31,6 @@ internal static class FigureColormaps
 
     public static void Validate(this FigureColormap colormap, string option)
     {
-        if (!Enum.IsDefined(colormap))
-            throw new ArgumentException($"{option} must be one of {string.Join(", ", Enum.GetNames<FigureColormap>())}; got {(int)colormap}.", option);
+        Check.That(Enum.IsDefined(colormap), option, $"must be one of {string.Join(", ", Enum.GetNames<FigureColormap>())}, got {(int)colormap}");
     }
 }

@@ -14,8 +14,7 @@ public readonly record struct ValueRange(double Min, double Max)
 
     internal void Validate(string option)
     {
-        if (!double.IsFinite(Min) || !double.IsFinite(Max) || Min >= Max)
-            throw new ArgumentException($"{option} must be finite with Min < Max; got [{Min}, {Max}].", option);
+        Check.That(double.IsFinite(Min) && double.IsFinite(Max) && Min < Max, option, $"must be finite with Min < Max, got [{Min}, {Max}]");
     }
 
     /// <summary>Widens a degenerate range (a constant map) so the colour bar still has a span.</summary>

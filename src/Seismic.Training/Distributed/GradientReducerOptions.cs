@@ -13,9 +13,6 @@ internal sealed record GradientReducerOptions
     public long BucketBytes { get; init; } = 25L << 20;
 
     /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the bad option.</summary>
-    public void Validate()
-    {
-        if (BucketBytes < sizeof(double) || BucketBytes > MaxBucketBytes)
-            throw new ArgumentException($"BucketBytes must be in [{sizeof(double)}, {MaxBucketBytes}] (1 GiB), got {BucketBytes}");
-    }
+    public void Validate() =>
+        Check.That(BucketBytes is >= sizeof(double) and <= MaxBucketBytes, nameof(BucketBytes), $"must be in [{sizeof(double)}, {MaxBucketBytes}] (1 GiB), got {BucketBytes}");
 }

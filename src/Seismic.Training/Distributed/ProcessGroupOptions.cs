@@ -22,9 +22,8 @@ public sealed record ProcessGroupOptions
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public void Validate()
     {
-        if (!Enum.IsDefined(Mode))
-            throw new ArgumentException($"ProcessGroupOptions.Mode {Mode} is not a defined value (Auto, Single or Mpi)");
-        if (CollectiveTimeout != Timeout.InfiniteTimeSpan && CollectiveTimeout <= TimeSpan.Zero)
-            throw new ArgumentException($"ProcessGroupOptions.CollectiveTimeout must be positive or Timeout.InfiniteTimeSpan, got {CollectiveTimeout}");
+        Check.That(Enum.IsDefined(Mode), nameof(Mode), $"{Mode} is not a defined value (Auto, Single or Mpi)");
+        Check.That(CollectiveTimeout == Timeout.InfiniteTimeSpan || CollectiveTimeout > TimeSpan.Zero, nameof(CollectiveTimeout),
+            $"must be positive or Timeout.InfiniteTimeSpan, got {CollectiveTimeout}");
     }
 }

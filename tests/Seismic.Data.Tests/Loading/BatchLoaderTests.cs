@@ -139,9 +139,9 @@ public class BatchLoaderTests : IDisposable
     [Fact]
     public void Options_are_validated()
     {
-        Assert.Contains("BatchSize", Assert.Throws<ArgumentOutOfRangeException>(() => _ds.CreateLoader(new BatchLoaderOptions { BatchSize = 0 })).Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => _ds.CreateLoader(new BatchLoaderOptions { PrefetchBatches = -1 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => _ds.CreateLoader(new BatchLoaderOptions { ReaderThreads = 0 }));
+        Assert.StartsWith("BatchSize must be at least 1", Assert.Throws<ArgumentException>(() => _ds.CreateLoader(new BatchLoaderOptions { BatchSize = 0 })).Message);
+        Assert.Equal("PrefetchBatches", Assert.Throws<ArgumentException>(() => _ds.CreateLoader(new BatchLoaderOptions { PrefetchBatches = -1 })).ParamName);
+        Assert.Equal("ReaderThreads", Assert.Throws<ArgumentException>(() => _ds.CreateLoader(new BatchLoaderOptions { ReaderThreads = 0 })).ParamName);
     }
 
     [Fact]

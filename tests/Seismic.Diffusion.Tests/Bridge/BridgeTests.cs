@@ -136,6 +136,7 @@ public class BridgeTests
     public void Invalid_options_name_the_option()
     {
         var e = Assert.Throws<ArgumentException>(() => new Bridge(new BridgeOptions { Interval = 7 }));
-        Assert.Contains("BridgeOptions.Interval", e.Message);
+        Assert.StartsWith("Interval must be an even number in [2, ", e.Message);
+        Assert.Equal("Interval", e.ParamName);
     }
 }

@@ -191,9 +191,10 @@ public class BridgeSamplerTests
     {
         using var bridge = new Diffusion.Bridge();
         var e = Assert.Throws<ArgumentException>(() => new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions { Nfe = 1000 }));
-        Assert.Contains("SamplerOptions.Nfe", e.Message);
+        Assert.StartsWith("Nfe must be in [1, 999] for interval 1000, got 1000", e.Message);
+        Assert.Equal("Nfe", e.ParamName);
         e = Assert.Throws<ArgumentException>(() => new BridgeSampler(bridge, new FakeNetwork(), new SamplerOptions { LogCount = -1 }));
-        Assert.Contains("SamplerOptions.LogCount", e.Message);
+        Assert.Equal("LogCount", e.ParamName);
     }
 
     [Fact]

@@ -155,8 +155,9 @@ public class EnsembleSamplerTests
     {
         using var bridge = new Diffusion.Bridge();
         var e = Assert.Throws<ArgumentException>(() => new EnsembleSampler(bridge, new FakeNetwork(), null, new EnsembleOptions { Members = 0 }));
-        Assert.Contains("EnsembleOptions.Members", e.Message);
+        Assert.StartsWith("Members must be at least 1", e.Message);
+        Assert.Equal("Members", e.ParamName);
         e = Assert.Throws<ArgumentException>(() => new EnsembleSampler(bridge, new FakeNetwork(), null, new EnsembleOptions { MaxBatch = 0 }));
-        Assert.Contains("EnsembleOptions.MaxBatch", e.Message);
+        Assert.Equal("MaxBatch", e.ParamName);
     }
 }

@@ -38,10 +38,18 @@ public class BridgeModelTests
     [Fact]
     public void The_spec_validates_its_parts_and_names_them()
     {
-        Assert.Contains("ModelSpec.ImageSize", Assert.Throws<ArgumentException>(() => (Tiny with { ImageSize = 12 }).Validate()).Message);
-        Assert.Contains("BridgeOptions.Interval", Assert.Throws<ArgumentException>(() => (Tiny with { Bridge = new() { Interval = 7 } }).Validate()).Message);
-        Assert.Contains("AdmUNetOptions.GroupNormGroups",
-            Assert.Throws<ArgumentException>(() => (Tiny with { Network = Tiny.Network with { GroupNormGroups = 3 } }).Validate()).Message);
+        // Paths relative to the spec: a part's failures get the part's name in front.
+        var size = Assert.Throws<ArgumentException>(() => (Tiny with { ImageSize = 12 }).Validate());
+        Assert.StartsWith("ImageSize must be a positive multiple of 8, got 12", size.Message);
+        Assert.Equal("ImageSize", size.ParamName);
+        var interval = Assert.Throws<ArgumentException>(() => (Tiny with { Bridge = new() { Interval = 7 } }).Validate());
+        Assert.StartsWith("Bridge.Interval must be an even number", interval.Message);
+        Assert.Equal("Bridge.Interval", interval.ParamName);
+        Assert.Equal("Interval", Assert.IsType<ArgumentException>(interval.InnerException).ParamName);
+        Assert.Equal("Network.GroupNormGroups",
+            Assert.Throws<ArgumentException>(() => (Tiny with { Network = Tiny.Network with { GroupNormGroups = 3 } }).Validate()).ParamName);
+        Assert.Equal("Dataset.DataMax",
+            Assert.Throws<ArgumentException>(() => (Tiny with { Dataset = Tiny.Dataset with { DataMax = Tiny.Dataset.DataMin } }).Validate()).ParamName);
         Assert.Contains("input channels", Assert.Throws<ArgumentException>(() => (Tiny with { Network = Tiny.Network with { InChannels = 4 } }).Validate()).Message);
         Assert.Throws<ArgumentException>(() => BridgeModel.Create(Tiny with { ImageSize = 0 }, torch.CPU, 0));
     }

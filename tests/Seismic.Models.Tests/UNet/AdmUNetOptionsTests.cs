@@ -86,7 +86,7 @@ public class AdmUNetOptionsTests
     {
         var e = Assert.Throws<ArgumentException>(options.Validate);
         Assert.Equal(option, e.ParamName);
-        Assert.Contains($"AdmUNetOptions.{option}", e.Message);
+        Assert.StartsWith($"{option} ", e.Message);
         Assert.Throws<ArgumentException>(() => new AdmUNet(options));
     }
 

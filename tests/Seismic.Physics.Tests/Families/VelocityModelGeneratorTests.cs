@@ -16,10 +16,10 @@ public sealed class VelocityModelGeneratorTests
     public void Parameters_out_of_range_are_named_before_any_model_is_drawn()
     {
         var style = FamilyParameters.For(VelocityFamily.StyleA) with { TextureSigma = 0 };
-        Assert.Contains("FamilyParameters.TextureSigma", Assert.Throws<ArgumentOutOfRangeException>(() => style.Validate(VelocityFamily.StyleA)).Message);
+        Assert.Equal("TextureSigma", Assert.Throws<ArgumentException>(() => style.Validate(VelocityFamily.StyleA)).ParamName);
         var thick = FamilyParameters.For(VelocityFamily.FlatVelB) with { MinThickness = 20 };
-        Assert.Contains("MaxLayers * MinThickness <= 70", Assert.Throws<ArgumentOutOfRangeException>(() => thick.Validate(VelocityFamily.FlatVelB)).Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new VelocityModelGenerator(VelocityFamily.FlatVelB, thick));
+        Assert.Contains("MaxLayers * MinThickness <= 70", Assert.Throws<ArgumentException>(() => thick.Validate(VelocityFamily.FlatVelB)).Message);
+        Assert.Throws<ArgumentException>(() => new VelocityModelGenerator(VelocityFamily.FlatVelB, thick));
     }
 
     [Theory]

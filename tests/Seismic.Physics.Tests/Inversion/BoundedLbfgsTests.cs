@@ -209,7 +209,7 @@ public sealed class BoundedLbfgsTests
     public void A_preconditioner_of_the_wrong_length_or_sign_is_refused()
     {
         Assert.Throws<ArgumentException>(() => BoundedLbfgs.Minimize(CoupledQuadratic, [0, 0], Options(2, -1, 1, 0.5) with { Preconditioner = [1.0] }));
-        Assert.Contains("Preconditioner", Assert.Throws<ArgumentOutOfRangeException>(() =>
+        Assert.Contains("Preconditioner", Assert.Throws<ArgumentException>(() =>
             BoundedLbfgs.Minimize(CoupledQuadratic, [0, 0], Options(2, -1, 1, 0.5) with { Preconditioner = [1.0, 0] })).Message);
     }
 
@@ -225,12 +225,12 @@ public sealed class BoundedLbfgsTests
     }
 
     [Theory]
-    [InlineData("MaxIterations", "LbfgsOptions.MaxIterations must be >= 0")]
-    [InlineData("Memory", "LbfgsOptions.Memory must be >= 1")]
-    [InlineData("Lower", "LbfgsOptions.Lower must be a number")]
-    [InlineData("Upper", "LbfgsOptions.Upper must be > LbfgsOptions.Lower")]
-    [InlineData("FirstStepMaxChange", "LbfgsOptions.FirstStepMaxChange must be finite and > 0")]
-    [InlineData("MaxLineSearchSteps", "LbfgsOptions.MaxLineSearchSteps must be >= 1")]
+    [InlineData("MaxIterations", "MaxIterations must be >= 0")]
+    [InlineData("Memory", "Memory must be >= 1")]
+    [InlineData("Lower", "Lower must be a number")]
+    [InlineData("Upper", "Upper must be > Lower")]
+    [InlineData("FirstStepMaxChange", "FirstStepMaxChange must be finite and > 0")]
+    [InlineData("MaxLineSearchSteps", "MaxLineSearchSteps must be >= 1")]
     public void Validate_names_the_setting(string setting, string message)
     {
         var good = Options(5, 1500, 4500, 100);
@@ -245,12 +245,12 @@ public sealed class BoundedLbfgsTests
         };
         good.Validate();
 
-        var e = Assert.Throws<ArgumentOutOfRangeException>(bad.Validate);
+        var e = Assert.Throws<ArgumentException>(bad.Validate);
         Assert.StartsWith(message, e.Message);
         Assert.Equal(setting, e.ParamName);
 
         int calls = 0;
-        Assert.Throws<ArgumentOutOfRangeException>(() => BoundedLbfgs.Minimize((_, _) => ++calls, [2000.0], bad));
+        Assert.Throws<ArgumentException>(() => BoundedLbfgs.Minimize((_, _) => ++calls, [2000.0], bad));
         Assert.Equal(0, calls);
     }
 

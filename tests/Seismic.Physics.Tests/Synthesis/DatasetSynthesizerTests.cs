@@ -128,15 +128,21 @@ public sealed class DatasetSynthesizerTests : IDisposable
     public void Options_are_validated_with_the_option_name()
     {
         var options = new SynthesisOptions { Family = VelocityFamily.FlatVelA, OutputDirectory = _root };
-        Assert.Contains("SamplesPerFile", Assert.Throws<ArgumentOutOfRangeException>(() => (options with { SamplesPerFile = 0 }).Validate()).Message);
-        Assert.Contains("TrainSamples", Assert.Throws<ArgumentOutOfRangeException>(() => (options with { TrainSamples = -1 }).Validate()).Message);
-        Assert.Contains("MaxDegreeOfParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => (options with { MaxDegreeOfParallelism = 0 }).Validate()).Message);
+        Assert.Contains("SamplesPerFile", Assert.Throws<ArgumentException>(() => (options with { SamplesPerFile = 0 }).Validate()).Message);
+        Assert.Contains("TrainSamples", Assert.Throws<ArgumentException>(() => (options with { TrainSamples = -1 }).Validate()).Message);
+        Assert.Contains("MaxDegreeOfParallelism", Assert.Throws<ArgumentException>(() => (options with { MaxDegreeOfParallelism = 0 }).Validate()).Message);
         Assert.Contains("OutputDirectory", Assert.Throws<ArgumentException>(() => (options with { OutputDirectory = " " }).Validate()).Message);
-        Assert.Contains("Family", Assert.Throws<ArgumentOutOfRangeException>(() => (options with { Family = (VelocityFamily)42 }).Validate()).Message);
-        Assert.Contains("TimeSamples", Assert.Throws<ArgumentOutOfRangeException>(() =>
+        Assert.Contains("Family", Assert.Throws<ArgumentException>(() => (options with { Family = (VelocityFamily)42 }).Validate()).Message);
+        Assert.Contains("TimeSamples", Assert.Throws<ArgumentException>(() =>
             (options with { Acquisition = AcquisitionOptions.OpenFwi with { TimeSamples = 0 } }).Validate()).Message);
-        Assert.Contains("MinLayers", Assert.Throws<ArgumentOutOfRangeException>(() =>
+        Assert.Contains("MinLayers", Assert.Throws<ArgumentException>(() =>
             (options with { Parameters = FamilyParameters.For(VelocityFamily.FlatVelA) with { MinLayers = 9, MaxLayers = 3 } }).Validate()).Message);
+        // Nested records are reported by the path set on SynthesisOptions.
+        Assert.Equal("Acquisition.TimeSamples", Assert.Throws<ArgumentException>(() =>
+            (options with { Acquisition = AcquisitionOptions.OpenFwi with { TimeSamples = 0 } }).Validate()).ParamName);
+        Assert.Equal("Parameters.MinLayers", Assert.Throws<ArgumentException>(() =>
+            (options with { Parameters = FamilyParameters.For(VelocityFamily.FlatVelA) with { MinLayers = 9, MaxLayers = 3 } }).Validate()).ParamName);
+        Assert.Equal("SamplesPerFile", Assert.Throws<ArgumentException>(() => (options with { SamplesPerFile = 0 }).Validate()).ParamName);
     }
 
     [Fact]
@@ -144,7 +150,7 @@ public sealed class DatasetSynthesizerTests : IDisposable
     {
         var dir = Path.Combine(_root, "never");
         var bad = new SynthesisOptions { Family = VelocityFamily.FlatVelA, OutputDirectory = dir, TrainSamples = -1 };
-        Assert.Contains("TrainSamples", Assert.Throws<ArgumentOutOfRangeException>(() => new DatasetSynthesizer(bad)).Message);
+        Assert.Contains("TrainSamples", Assert.Throws<ArgumentException>(() => new DatasetSynthesizer(bad)).Message);
         Assert.False(Directory.Exists(dir));
     }
 

@@ -128,7 +128,8 @@ public sealed class ProcessGroupsTests
     public void A_collective_timeout_that_is_not_positive_is_refused(int seconds)
     {
         var e = Assert.Throws<ArgumentException>(() => ProcessGroups.Create(new ProcessGroupOptions { CollectiveTimeout = TimeSpan.FromSeconds(seconds) }, Env(), MissingMpi));
-        Assert.Contains("ProcessGroupOptions.CollectiveTimeout", e.Message);
+        Assert.StartsWith("CollectiveTimeout must be positive", e.Message);
+        Assert.Equal("CollectiveTimeout", e.ParamName);
         new ProcessGroupOptions { CollectiveTimeout = Timeout.InfiniteTimeSpan }.Validate(); // the watchdog off is allowed
         Assert.Equal(TimeSpan.FromMinutes(30), new ProcessGroupOptions().CollectiveTimeout);
     }

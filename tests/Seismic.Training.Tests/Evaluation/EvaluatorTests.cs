@@ -119,5 +119,16 @@ public sealed class EvaluatorTests : IDisposable
         using var model = BridgeModel.Create(o.Model, TorchSharp.torch.CPU, o.Seed);
         var e = Assert.Throws<ArgumentException>(() => new Evaluator(model, new EvaluationOptions { Sampler = new() { Nfe = 100 } }));
         Assert.Contains("[1, 99]", e.Message);
+        Assert.Equal("Sampler.Nfe", e.ParamName);
+    }
+
+    [Fact]
+    public void A_batch_beyond_memory_is_refused_when_the_evaluator_is_built_by_the_same_guard_as_training()
+    {
+        var o = _data.Options();
+        using var model = BridgeModel.Create(o.Model, TorchSharp.torch.CPU, o.Seed);
+        var e = Assert.Throws<ArgumentException>(() => new Evaluator(model, new EvaluationOptions { BatchSize = 1 << 30 }));
+        Assert.Equal("BatchSize", e.ParamName);
+        Assert.Matches($@"^BatchSize 1073741824 at ImageSize {o.Model.ImageSize} needs [\d.]+ GiB per batch, more than a quarter of the [\d.]+ GiB of memory available", e.Message);
     }
 }
