@@ -97,9 +97,9 @@ public sealed class TrainerBuilder
         var o = _options;
         o.Validate();
         int microbatches = o.Optimization.BatchSize / o.Optimization.Microbatch;
-        if (microbatches % _group.Size != 0)
-            throw new ArgumentException($"Optimization.BatchSize {o.Optimization.BatchSize} must be a multiple of Microbatch {o.Optimization.Microbatch} " +
-                                        $"times the {_group.Size} processes, so that every process gets the same number of microbatches");
+        Check.That(microbatches % _group.Size == 0, "Optimization.BatchSize",
+            $"must be a multiple of Optimization.Microbatch {o.Optimization.Microbatch} times the {_group.Size} processes " +
+            $"(so that every process gets the same number of microbatches), got {o.Optimization.BatchSize}");
         var device = DeviceOf(o.Device, _group);
         PrecisionChoice.Resolve(o.Precision, device); // fp16 without CUDA fails here, before anything is opened
 
@@ -120,10 +120,9 @@ public sealed class TrainerBuilder
             var train = _train ?? Open(opened, o, DatasetSplit.Train);
             var val = !ownsDatasets ? _val : o.Schedule.ValBatches > 0 ? Open(opened, o, DatasetSplit.Val) : null;
             if (_group.Rank == 0) _group.Barrier();
-            if (train.ImageSize != o.Model.ImageSize)
-                throw new ArgumentException($"The training dataset has image size {train.ImageSize} but Model.ImageSize is {o.Model.ImageSize}");
-            if (train.Count < o.Optimization.Microbatch)
-                throw new ArgumentException($"The training split has {train.Count} samples, fewer than Optimization.Microbatch {o.Optimization.Microbatch}");
+            Check.That(train.ImageSize == o.Model.ImageSize, "Model.ImageSize", $"must be the training dataset's image size {train.ImageSize}, got {o.Model.ImageSize}");
+            Check.That(train.Count >= o.Optimization.Microbatch, "Optimization.Microbatch",
+                $"must be at most the {train.Count} samples of the training split, got {o.Optimization.Microbatch}");
 
             var model = BridgeModel.Create(o.Model, device, o.Seed, o.Optimization.EmaDecay);
             opened.Add(model);

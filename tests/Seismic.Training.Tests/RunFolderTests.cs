@@ -160,7 +160,8 @@ public sealed class RunFolderTests : IDisposable
         // 8 training samples cannot fill a microbatch of 16: found after the lock is taken and the datasets are opened.
         var tooBig = Quick().Optimization(x => x with { BatchSize = 16, Microbatch = 16 });
         var e = Assert.Throws<ArgumentException>(() => Build(tooBig));
-        Assert.Contains("fewer than Optimization.Microbatch", e.Message);
+        Assert.Equal("Optimization.Microbatch", e.ParamName);
+        Assert.Contains("at most the 8 samples of the training split", e.Message);
         Assert.False(File.Exists(Path.Combine(tooBig.RunDir, ".lock")), "the run lock was left behind");
         using var trainer = Build(Quick()); // the same run folder and caches open again
         Assert.Equal(0, trainer.Iteration);
