@@ -59,6 +59,22 @@ internal static class PrecisionStep
         foreach (var v in variants)
             Console.WriteLine($"{v,-8} s/step: {Measure.Spread(times[v])}   ({string.Join(' ', times[v].Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))})");
         Console.WriteLine($"load {Measure.LoadAverage()}");
+
+        // The rest of an iteration, on the float32 master: AdamW, the EMA, and the copy's pull and push.
+        using var ema = new Ema(master);
+        using var adamw = optim.AdamW(master.parameters(), lr: 5e-4, beta1: 0.9, beta2: 0.999, weight_decay: 0);
+        var phases = new (string Name, Action Run)[]
+        {
+            ("adamw", () => adamw.step()),
+            ("ema", () => ema.Update()),
+            ("pull", () => copy.PullWeights()),
+            ("push", () => copy.PushGradients()),
+        };
+        foreach (var (name, run) in phases)
+        {
+            var t = Enumerable.Range(0, rounds + 1).Select(_ => Measure.Seconds(run)).Skip(1).ToList();
+            Console.WriteLine($"{name,-8} s: {Measure.Spread(t)}");
+        }
         return 0;
     }
 }
