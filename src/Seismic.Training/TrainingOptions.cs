@@ -82,10 +82,8 @@ public sealed record TrainingOptions
     {
         Check.Nested(nameof(Data), Check.Set(Data, nameof(Data)).Validate);
         Check.Nested(nameof(Model), Check.Set(Model, nameof(Model)).Validate);
-        var optimization = Check.Set(Optimization, nameof(Optimization));
-        Check.Nested(nameof(Optimization), () => optimization.Validate(Model.ImageSize));
-        var schedule = Check.Set(Schedule, nameof(Schedule));
-        Check.Nested(nameof(Schedule), () => schedule.Validate(Model.ImageSize));
+        Check.Nested(nameof(Optimization), Check.Set(Optimization, nameof(Optimization)).Validate);
+        Check.Nested(nameof(Schedule), Check.Set(Schedule, nameof(Schedule)).Validate);
         // The batch sizes are checked against memory here, where the whole model is known.
         Check.BatchMemory("Optimization.Microbatch", Optimization.Microbatch, Model.ImageSize, Model.Dataset.Ns);
         Check.BatchMemory("Schedule.ValBatchSize", Schedule.ValBatchSize, Model.ImageSize, Model.Dataset.Ns);
@@ -186,11 +184,11 @@ public sealed record OptimizationOptions
     public GradientReduction GradientReduction { get; init; } = GradientReduction.Sum;
 
     /// <summary>
-    /// Checks the settings. <paramref name="imageSize"/> is the model's; the memory of the batch sizes is checked by
-    /// <see cref="TrainingOptions.Validate"/>, which knows the whole model.
+    /// Checks the settings. The memory of the batch sizes is checked by <see cref="TrainingOptions.Validate"/>, which
+    /// knows the whole model.
     /// </summary>
     /// <exception cref="ArgumentException">A value is out of range; ParamName and the message name it (<c>Microbatch</c>, ...).</exception>
-    public void Validate(int imageSize)
+    public void Validate()
     {
         Check.That(BatchSize > 0, nameof(BatchSize), $"must be positive, got {BatchSize}");
         Check.That(Microbatch > 0 && Microbatch <= BatchSize && BatchSize % Microbatch == 0, nameof(Microbatch), $"must divide BatchSize: {BatchSize} % {Microbatch} != 0");
@@ -261,11 +259,11 @@ public sealed record ScheduleOptions
     public TimeSpan? TimeLimit { get; init; }
 
     /// <summary>
-    /// Checks the settings. <paramref name="imageSize"/> is the model's; the memory of the batch sizes is checked by
-    /// <see cref="TrainingOptions.Validate"/>, which knows the whole model.
+    /// Checks the settings. The memory of the batch sizes is checked by <see cref="TrainingOptions.Validate"/>, which
+    /// knows the whole model.
     /// </summary>
     /// <exception cref="ArgumentException">A value is out of range; ParamName and the message name it (<c>SaveEvery</c>, ...).</exception>
-    public void Validate(int imageSize)
+    public void Validate()
     {
         Check.That(SaveEvery > 0, nameof(SaveEvery), $"must be positive, got {SaveEvery}");
         Check.That(ValidateEvery > 0, nameof(ValidateEvery), $"must be positive, got {ValidateEvery}");

@@ -7,7 +7,7 @@ namespace Seismic.I2sb.Cli.Commands;
 /// <summary>The `synthesize` verb: writes an OpenFWI-format dataset of one velocity family (resumable).</summary>
 internal static class SynthesizeCommand
 {
-    /// <summary>SynthesisOptions names whose flag differs (the rest map by spelling).</summary>
+    /// <summary>The SynthesisOptions settings (ArgumentException.ParamName paths) that this verb's flags set, and those flags.</summary>
     internal static readonly Dictionary<string, string> Flags = new()
     {
         ["TrainSamples"] = "--train", ["ValidationSamples"] = "--val", ["SamplesPerFile"] = "--per-file",

@@ -160,7 +160,7 @@ public sealed class Checkpoint
         _sections.TryGetValue(name, out var bytes) ? bytes : throw new InvalidDataException($"{Path}: checkpoint has no '{name}' section");
 
     /// <summary>How error messages name a section: its name, and what it holds when it is one of this layer's.</summary>
-    internal static string Describe(string section) => section switch
+    private static string Describe(string section) => section switch
     {
         SpecSection => "section 'spec' (model specification)",
         ModelSection => "section 'model' (network weights)",

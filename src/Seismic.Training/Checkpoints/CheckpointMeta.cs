@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Seismic.Models;
 using Seismic.Models.Checkpoints;
 
